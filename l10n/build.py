@@ -1,0 +1,142 @@
+"""Per-locale sheets: put a catalog's translations back into the English sheet.
+
+Which text a segment gets:
+
+* a reviewed translation (non-empty, not fuzzy) is used;
+* a fuzzy one (machine output, or a changed source) only with
+  ``include_fuzzy``, otherwise the English text stays;
+* an untranslated segment keeps its English text, byte for byte;
+* a translation that cannot be put back safely (it drops a link, adds
+  markup, would turn a paragraph into a list) is refused: the English text
+  stays and the problem is reported at the PO file's line.
+
+The front matter keeps every byte but: ``language`` (set to the locale), the
+translated keys, and the provenance keys ``translationSource``,
+``translationSourceHash`` and ``translationStatus`` (added or updated).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import polib
+
+from .catalog import entry_key, is_translated
+from .document import Document, format_yaml_scalar, front_matter_values, parse_document
+from .errors import L10nError, TranslationError
+from .segment import Segment, block_structure, render, splice
+
+__all__ = ["SheetBuild", "build_sheet", "STATUS_KEYS"]
+
+STATUS_KEYS = ("translationSource", "translationSourceHash", "translationStatus")
+
+# How each segment was served, in the order the summary reports them.
+OUTCOMES = ("reviewed", "fuzzy", "fuzzy-skipped", "untranslated", "refused")
+
+
+@dataclass
+class SheetBuild:
+    """A built sheet and how each of its segments was served."""
+
+    source: Document
+    text: str = ""
+    counts: Counter = field(default_factory=Counter)
+    problems: list[L10nError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``reviewed``: all human-reviewed; ``draft``: has unreviewed text; ``partial``: has English."""
+        if self.counts["fuzzy"]:
+            return "draft"
+        if any(self.counts[k] for k in ("fuzzy-skipped", "untranslated", "refused")):
+            return "partial"
+        return "reviewed"
+
+
+def _translation_for(
+    segment: Segment, entry: polib.POEntry | None, include_fuzzy: bool
+) -> tuple[str, str | None]:
+    if entry is None or not entry.msgstr:
+        return "untranslated", None
+    if is_translated(entry):
+        return "reviewed", entry.msgstr
+    if include_fuzzy:
+        return "fuzzy", entry.msgstr
+    return "fuzzy-skipped", None
+
+
+def _front_matter_edits(doc: Document, values: dict[str, str]) -> list[tuple[int, int, str]]:
+    spans = front_matter_values(doc)
+    edits, added = [], []
+    for key, value in values.items():
+        if key in spans:
+            span = spans[key]
+            if span.value != value:
+                edits.append((span.start, span.end, format_yaml_scalar(value, span.style)))
+        elif key in doc.metadata:
+            raise L10nError(f"front-matter key {key!r} must be a plain string", doc.path, doc.front_matter_line)
+        else:
+            added.append(f"{key}: {format_yaml_scalar(value)}{doc.newline}")
+    if added:
+        closing = doc.front_matter_end
+        # A front matter whose last line has no line ending needs one first.
+        lead = "" if closing == doc.front_matter_start or doc.text[closing - 1] in "\r\n" else doc.newline
+        edits.append((closing, closing, lead + "".join(added)))
+    return edits
+
+
+def build_sheet(
+    doc: Document,
+    segments: Sequence[Segment],
+    catalog: polib.POFile,
+    locale: str,
+    include_fuzzy: bool = False,
+) -> SheetBuild:
+    """Build one sheet for ``locale``. Refused translations are reported, not fatal."""
+    result = SheetBuild(source=doc)
+    entries = {entry_key(e): e for e in catalog if not e.obsolete}
+    edits: list[tuple[int, int, str]] = []
+    for seg in segments:
+        entry = entries.get((seg.context or "", seg.text))
+        outcome, translation = _translation_for(seg, entry, include_fuzzy)
+        if translation is not None and translation != seg.text:
+            try:
+                edits.append((seg.start, seg.end, render(seg, translation)))
+            except TranslationError as err:
+                outcome = "refused"
+                result.problems.append(
+                    TranslationError(err.message, getattr(catalog, "fpath", None), getattr(entry, "linenum", None))
+                )
+        result.counts[outcome] += 1
+
+    provenance = {
+        "language": locale,
+        "translationSource": doc.path,
+        "translationSourceHash": f"sha256:{doc.sha256}",
+        "translationStatus": result.status,
+    }
+    edits.extend(_front_matter_edits(doc, provenance))
+    result.text = splice(doc.text, edits)
+    _verify(doc, result.text, segments, locale)
+    return result
+
+
+def _verify(doc: Document, text: str, segments: Sequence[Segment], locale: str) -> None:
+    """Prove the built sheet still reads as the same sheet; never write one that doesn't."""
+    try:
+        built = parse_document(text, doc.path)
+    except L10nError as err:
+        raise L10nError(f"internal error: the built sheet's front matter broke: {err.message}", doc.path) from None
+    if built.metadata.get("language") != locale:
+        raise L10nError("internal error: the built sheet's language key is wrong", doc.path)
+    for key, value in doc.metadata.items():
+        if key not in built.metadata:
+            raise L10nError(f"internal error: the built sheet lost front-matter key {key!r}", doc.path)
+    if block_structure(built.body) != block_structure(doc.body):
+        raise L10nError(
+            "a translation changes the sheet's layout (lists, headings or tables); "
+            "run 'l10n check' to find it — nothing was written",
+            doc.path,
+        )

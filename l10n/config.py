@@ -1,0 +1,146 @@
+"""Project configuration: ``[tool.l10n]`` in pyproject.toml, or a top-level ``l10n.toml``.
+
+Keys (all optional)::
+
+    source = "seeds"                 # folder of English sheets (*.md)
+    source-locale = "en"
+    locales = ["es"]                 # any locale Babel knows: "fr", "pt_BR", ...
+    front-matter-keys = ["title"]    # front-matter keys whose values are translated
+    locales-dir = "locales"          # templates/<slug>.pot, <lang>/LC_MESSAGES/<slug>.po
+    build-dir = "build"              # <lang>/<slug>.md
+
+Tables (``[tool.l10n.something]``) are left to the stages that own them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+__all__ = ["Config", "load_config", "CONFIG_FILE"]
+
+CONFIG_FILE = "l10n.toml"
+
+_DEFAULTS: dict[str, Any] = {
+    "source": "seeds",
+    "source-locale": "en",
+    "locales": ["es"],
+    "front-matter-keys": ["title"],
+    "locales-dir": "locales",
+    "build-dir": "build",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where things are and what to translate. Paths are relative to ``root``."""
+
+    root: Path
+    source: str = "seeds"
+    source_locale: str = "en"
+    locales: tuple[str, ...] = ("es",)
+    front_matter_keys: tuple[str, ...] = ("title",)
+    locales_dir: str = "locales"
+    build_dir: str = "build"
+    file: str = ""  # the file the settings came from, for messages
+    sections: Mapping[str, Any] = field(default_factory=dict)  # tables for other stages
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / self.source
+
+    def sources(self) -> list[Path]:
+        if not self.source_dir.is_dir():
+            raise ConfigError(f"source folder {self.source!r} does not exist", self.file)
+        return sorted(p for p in self.source_dir.glob("*.md") if p.is_file())
+
+    def display(self, path: Path) -> str:
+        """How messages and PO references name a file: relative to the project, with '/'."""
+        try:
+            return Path(os.path.relpath(path, self.root)).as_posix()
+        except ValueError:
+            return str(path)
+
+    def template_path(self, slug: str) -> Path:
+        return self.root / self.locales_dir / "templates" / f"{slug}.pot"
+
+    def catalog_path(self, locale: str, slug: str) -> Path:
+        return self.root / self.locales_dir / locale / "LC_MESSAGES" / f"{slug}.po"
+
+    def build_path(self, locale: str, slug: str) -> Path:
+        return self.root / self.build_dir / locale / f"{slug}.md"
+
+
+def _find(folders: list[Path]) -> tuple[Path, Mapping[str, Any], str] | None:
+    for folder in folders:
+        own = folder / CONFIG_FILE
+        if own.is_file():
+            return folder, _read(own), str(own)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read(pyproject)
+            if "l10n" in data.get("tool", {}):
+                return folder, data["tool"]["l10n"], str(pyproject)
+    return None
+
+
+def _read(path: Path) -> Mapping[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as err:
+        line = getattr(err, "lineno", None)
+        if line is None and "(at line " in str(err):
+            line = int(str(err).split("(at line ", 1)[1].split(",", 1)[0])
+        raise ConfigError(f"not valid TOML: {str(err).split(' (at line')[0]}", str(path), line) from None
+
+
+def load_config(project: str | os.PathLike | None = None) -> Config:
+    """Find and read the configuration from ``project`` (or the current folder upwards)."""
+    start = Path(project or os.getcwd()).resolve()
+    if project is not None and not start.is_dir():
+        raise ConfigError(f"project folder {str(project)!r} does not exist")
+    # An explicit project folder is the root; otherwise search upwards like git.
+    found = _find([start] if project is not None else [start, *start.parents])
+    if found is None:
+        raise ConfigError(
+            f"no configuration: put an {CONFIG_FILE} or a [tool.l10n] table in pyproject.toml "
+            f"in {start} or a folder above it"
+        )
+    root, data, file = found
+    settings = dict(_DEFAULTS)
+    sections = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            sections[key] = value
+        elif key in _DEFAULTS:
+            settings[key] = value
+        else:
+            raise ConfigError(f"unknown setting {key!r} (known: {', '.join(sorted(_DEFAULTS))})", file)
+    for key in ("locales", "front-matter-keys"):
+        value = settings[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{key!r} must be a list of strings", file)
+    for key in ("source", "source-locale", "locales-dir", "build-dir"):
+        if not isinstance(settings[key], str) or not settings[key]:
+            raise ConfigError(f"{key!r} must be a non-empty string", file)
+    from .catalog import locale_info  # validate every locale up front
+
+    for locale in settings["locales"]:
+        locale_info(locale)
+    return Config(
+        root=root,
+        source=settings["source"],
+        source_locale=settings["source-locale"],
+        locales=tuple(settings["locales"]),
+        front_matter_keys=tuple(settings["front-matter-keys"]),
+        locales_dir=settings["locales-dir"],
+        build_dir=settings["build-dir"],
+        file=file,
+        sections=sections,
+    )

@@ -1,0 +1,237 @@
+"""Document: one source sheet, YAML front matter plus Markdown body, kept byte-exact.
+
+A :class:`Document` holds the file's text exactly as read (line endings,
+quoting, comments and all) and the offsets of its parts, so that later stages
+can replace a few spans and leave every other byte alone.  Reading and parsing
+are free functions; the model does no I/O.
+
+>>> doc = parse_document("---\\ntitle: Aspirin\\n---\\n\\n# Aspirin\\n", "a.md")
+>>> doc.metadata["title"], doc.body_line, doc.body
+('Aspirin', 4, '\\n# Aspirin\\n')
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping
+
+import yaml
+from frontmatter import YAMLHandler
+
+from .errors import DocumentError
+from .files import read_text
+
+__all__ = [
+    "Document",
+    "FrontMatterValue",
+    "parse_document",
+    "read_document",
+    "front_matter_values",
+    "format_yaml_scalar",
+]
+
+# Line terminators as CommonMark (and markdown-it) count them.
+_NEWLINE = re.compile(r"\r\n?|\n")
+_FENCE_OPEN = re.compile(r"---[ \t]*(?:\r\n?|\n)")
+_FENCE_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n?|\n|\Z)")
+
+
+@dataclass(frozen=True)
+class FrontMatterValue:
+    """Where a top-level front-matter scalar sits in the document text."""
+
+    key: str
+    value: Any
+    start: int  # offsets into Document.text of the value as written
+    end: int
+    style: str | None  # None (plain), "'" or '"'; "|" / ">" for block scalars
+    line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A sheet as read: the whole text, and where its front matter and body are."""
+
+    path: str
+    text: str
+    front_matter: str  # the YAML text between the fences, exactly as written
+    front_matter_start: int  # offset of that YAML text in ``text``
+    front_matter_end: int  # offset of the closing fence line
+    body_start: int  # offset of the first body character
+    metadata: Mapping[str, Any] = field(compare=False)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    @property
+    def body_line(self) -> int:
+        return self.line_at(self.body_start)
+
+    @property
+    def front_matter_line(self) -> int:
+        return self.line_at(self.front_matter_start)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+
+    def line_at(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    @cached_property
+    def newline(self) -> str:
+        """The line ending the file mostly uses, for lines we add."""
+        endings = [m.group() for m in _NEWLINE.finditer(self.text)]
+        if not endings:
+            return "\n"
+        return max(("\n", "\r\n", "\r"), key=endings.count)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def slug(self) -> str:
+        return os.path.splitext(os.path.basename(self.path))[0]
+
+
+def read_document(path: str | os.PathLike, display_path: str | None = None) -> Document:
+    """Read and parse a sheet; ``display_path`` is how errors and PO references name it."""
+    shown = display_path or str(path)
+    try:
+        text = read_text(path, shown)
+    except OSError as err:
+        raise DocumentError(f"cannot read: {err.strerror}", shown) from None
+    return parse_document(text, shown)
+
+
+def parse_document(text: str, path: str) -> Document:
+    """Split ``text`` into front matter and body; load the YAML safely.
+
+    Only plain data is accepted: a YAML tag that would build an object is an
+    error, never executed.
+    """
+    start = 1 if text.startswith("\ufeff") else 0
+    opening = _FENCE_OPEN.match(text, start)
+    if not opening:
+        raise DocumentError(
+            "no front matter: a sheet must begin with a '---' line", path, 1
+        )
+    yaml_start = opening.end()
+    closing = None
+    for line_start in _line_starts_from(text, yaml_start):
+        closing = _FENCE_CLOSE.match(text, line_start)
+        if closing:
+            break
+    if not closing:
+        raise DocumentError("front matter is never closed by a '---' line", path, 1)
+    front_matter = text[yaml_start : closing.start()]
+    doc = Document(
+        path=path,
+        text=text,
+        front_matter=front_matter,
+        front_matter_start=yaml_start,
+        front_matter_end=closing.start(),
+        body_start=closing.end(),
+        metadata={},
+    )
+    metadata = _load_yaml(doc)
+    object.__setattr__(doc, "metadata", metadata)
+    return doc
+
+
+def _line_starts_from(text: str, offset: int):
+    yield offset
+    for match in _NEWLINE.finditer(text, offset):
+        yield match.end()
+
+
+def _yaml_error(doc: Document, err: yaml.YAMLError) -> DocumentError:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    line = doc.front_matter_line + mark.line if mark is not None else doc.front_matter_line
+    problem = getattr(err, "problem", None) or str(err)
+    if getattr(err, "context", None) and "constructor" in str(err.context or "") + problem:
+        problem = f"{err.context}: {problem}"
+    return DocumentError(f"front matter is not valid YAML: {problem}", doc.path, line)
+
+
+def _load_yaml(doc: Document) -> Mapping[str, Any]:
+    try:
+        metadata = YAMLHandler().load(doc.front_matter)
+        root = yaml.compose(doc.front_matter, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        raise _yaml_error(doc, err) from None
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise DocumentError(
+            "front matter must be a mapping of keys to values", doc.path, doc.front_matter_line
+        )
+    seen: dict[str, int] = {}
+    for key_node, _ in root.value:
+        line = doc.front_matter_line + key_node.start_mark.line
+        if key_node.value in seen:
+            raise DocumentError(
+                f"front-matter key {key_node.value!r} is given twice (first on line {seen[key_node.value]})",
+                doc.path,
+                line,
+            )
+        seen[key_node.value] = line
+    return metadata
+
+
+def front_matter_values(doc: Document) -> dict[str, FrontMatterValue]:
+    """Top-level front-matter keys whose values are scalars, with their exact spans."""
+    if not doc.front_matter.strip():
+        return {}
+    root = yaml.compose(doc.front_matter, Loader=yaml.SafeLoader)
+    found = {}
+    for key_node, value_node in root.value:
+        if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
+            continue
+        start = doc.front_matter_start + value_node.start_mark.index
+        end = doc.front_matter_start + value_node.end_mark.index
+        # Block scalars (| and >) end after their final line break; keep it.
+        if value_node.style in ("|", ">"):
+            while end > start and doc.text[end - 1] in "\r\n":
+                end -= 1
+        found[key_node.value] = FrontMatterValue(
+            key=key_node.value,
+            value=doc.metadata.get(key_node.value),
+            start=start,
+            end=end,
+            style=value_node.style,
+            line=doc.front_matter_line + value_node.start_mark.line,
+        )
+    return found
+
+
+def format_yaml_scalar(value: str, style: str | None = None) -> str:
+    """Write ``value`` as a one-line YAML scalar, in ``style`` where that is safe.
+
+    >>> format_yaml_scalar("Bortezomib - NCI")
+    'Bortezomib - NCI'
+    >>> format_yaml_scalar("Sí: 2 mg")
+    "'Sí: 2 mg'"
+    >>> format_yaml_scalar("línea\\ndos", "'")
+    '"línea\\\\ndos"'
+    """
+    one_line = "\n" not in value and "\r" not in value
+    if style is None and one_line and value == value.strip() and value:
+        try:
+            if yaml.safe_load(f"k: {value}") == {"k": value}:
+                return value
+        except yaml.YAMLError:
+            pass
+    if style in (None, "'") and one_line and value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    # JSON strings are valid YAML double-quoted scalars.
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,65 @@
+"""Reading and writing files safely.
+
+Every file l10n writes goes through :func:`write_text_atomic`: the new content
+goes to a temporary file in the same folder and is renamed over the old one, so
+an interrupted run never leaves a half-written PO file or sheet behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["write_text_atomic", "read_text"]
+
+
+def read_text(path: str | os.PathLike, display: str | None = None) -> str:
+    """Read a UTF-8 file exactly: no newline translation, no BOM stripping.
+
+    Undecodable bytes raise :class:`~l10n.errors.L10nError` naming the line.
+    """
+    from .errors import L10nError
+
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise L10nError(
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x})", display or str(path), line
+        ) from None
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> bool:
+    """Write ``text`` to ``path`` atomically; return False if it was already identical.
+
+    Skipping identical content keeps file times still, so tools that watch
+    timestamps (make, editors, the release step) see no change where there is none.
+    """
+    path = Path(path)
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return True
