@@ -45,7 +45,10 @@ __all__ = [
     "is_translated",
 ]
 
-WRAP_WIDTH = 79  # what msgmerge and most editors use
+# No wrapping: one line per string, so a diff shows exactly which strings
+# changed, and polib never breaks a URL in a comment at a hyphen.  Editors that
+# wrap differently are read back without loss.
+WRAP_WIDTH = 0
 FUZZY_THRESHOLD = 60  # similarity (0-100) above which a changed string keeps its old translation
 
 _TRANSLATOR_NOTE = (
@@ -241,6 +244,7 @@ def update_catalog(
             summary.added += 1
             continue
         source = candidates[best[2]]
+        used.add(id(source))  # msgmerge too drops the old entry once it lives on as fuzzy
         entry.msgstr = source.msgstr
         entry.tcomment = source.tcomment
         entry.flags = sorted(set(entry.flags) | set(source.flags) | {"fuzzy"})
@@ -276,8 +280,20 @@ def _guard_against_loss(old: polib.POFile, new: polib.POFile) -> None:
 _LINE_IN_MESSAGE = re.compile(r"\(line (\d+)\)|line (\d+)")
 
 
+# What a line of a PO file may be: a comment, or a (keyword and) quoted string.
+_PO_LINE = re.compile(r'\s*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?')
+
+
+def _check_lines(text: str, path: str) -> None:
+    """polib lets some damage through (an unclosed quote at the end, stray text); we don't."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not _PO_LINE.fullmatch(line):
+            raise CatalogError(f"broken PO file: this line is not PO syntax: {line[:60]!r}", path, number)
+
+
 def parse_catalog(text: str, path: str) -> polib.POFile:
     """Parse PO text; every failure becomes a :class:`CatalogError` at ``path:line``."""
+    _check_lines(text, path)
     try:
         catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError, UnicodeError) as err:

@@ -120,6 +120,7 @@ class Placeholder:
     kind: str
     source: str
     target: str
+    label: str = ""  # a shortcut/collapsed reference's own text: its label if the text changes
 
     @property
     def token(self) -> str:
@@ -348,11 +349,12 @@ def _inline_segment(doc, where, key, kind, inline: Token, content: str, line: in
     placeholders = []
     for number, (start, what, cut_from, cut_to, target) in enumerate(sorted(objects), 1):
         source = doc.text[to_file(cut_from) : to_file(cut_to)]
+        label = ""
         if what != "inline" and source in ("", "[]"):
             # A shortcut or collapsed reference uses its text as the label; once
             # the text is translated the label must be written out.
-            source = "[" + doc.text[to_file(start + (2 if what == "image" else 1)) : to_file(cut_from - 1)] + "]"
-        placeholder = Placeholder(number, what, source, target)
+            label = content[start + (2 if what == "image" else 1) : cut_from - 1]
+        placeholder = Placeholder(number, what, source, target, label)
         placeholders.append(placeholder)
         edits.append((cut_from, cut_to, placeholder.token))
 
@@ -623,7 +625,9 @@ def render(segment: Segment, translation: str) -> str:
         return translation
 
     by_number = {p.number: p for p in segment.placeholders}
-    env = {"references": {str(p.number): {"href": "", "title": ""} for p in segment.placeholders if p.kind != "inline"}}
+    # Every small number is a known reference, so a wrong [N] reads as a link
+    # (and is reported as such) rather than as plain text.
+    env = {"references": {str(n): {"href": "", "title": ""} for n in range(1, len(by_number) + 10)}}
     inline = markdown_parser().parseInline(translation, env)[0]
     edits: list[tuple[int, int, str]] = []
     used: dict[int, int] = {}
@@ -649,7 +653,11 @@ def render(segment: Segment, translation: str) -> str:
             if not match:
                 raise _fail(segment, f"the translation adds a link the source does not have: {translation[start:end]}")
             placeholder = use(int(match.group(1)), what, translation[start:end])
-            edits.append((label_end + 1, end, placeholder.source))
+            source = placeholder.source
+            label_start = start + (2 if what == "image" else 1)
+            if placeholder.label and translation[label_start:label_end] != placeholder.label:
+                source = f"[{placeholder.label}]"
+            edits.append((label_end + 1, end, source))
         elif what == "inline":
             raise _fail(segment, f"the translation adds markup the source does not have: {translation[start:end]}")
         elif what == "code":

@@ -1,0 +1,73 @@
+"""Shared fixtures: a throw-away project made from the seeds, and real gettext tools."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CASES = Path(__file__).resolve().parent / "cases"
+
+PROJECT_CONFIG = """\
+source = "seeds"
+source-locale = "en"
+locales = ["es", "fr"]
+front-matter-keys = ["title"]
+"""
+
+
+def require_tool(name: str) -> str:
+    """A real external tool; CI must have it (scripts/bootstrap.sh installs it)."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed; scripts/bootstrap.sh should have installed it")
+        pytest.skip(f"{name} is not installed (run scripts/bootstrap.sh)")
+    return path
+
+
+def msgfmt_check(path: Path) -> str:
+    """Run GNU msgfmt -c on a PO/POT file; fail the test on any error. Returns its stderr."""
+    msgfmt = require_tool("msgfmt")
+    done = subprocess.run([msgfmt, "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, f"msgfmt -c {path}:\n{done.stderr}"
+    return done.stderr
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the four seed sheets and an l10n.toml (locales es and fr)."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "l10n.toml").write_text(PROJECT_CONFIG)
+    return tmp_path
+
+
+def run_l10n(project: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    """The real command line, in a subprocess, as a user would run it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "l10n", "-C", str(project), *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    if check:
+        assert done.returncode == 0, f"l10n {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def fill_identity(po_path: Path) -> None:
+    """Translate every entry with its own msgid, as a reviewed translation."""
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        if not entry.obsolete:
+            entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    catalog.save()

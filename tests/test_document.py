@@ -1,0 +1,75 @@
+"""Reading sheets: byte-exact parts, safe YAML, and errors that name file:line."""
+
+from pathlib import Path
+
+import pytest
+
+from l10n.document import format_yaml_scalar, front_matter_values, parse_document, read_document
+from l10n.errors import DocumentError
+
+from conftest import SEEDS
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.md")), ids=lambda p: p.stem)
+def test_seed_parts_reassemble_byte_for_byte(path: Path):
+    doc = read_document(path)
+    assert doc.text.encode() == path.read_bytes()
+    assert doc.text[: doc.front_matter_start] == "---\n"
+    assert doc.text[doc.front_matter_start : doc.front_matter_end] == doc.front_matter
+    assert doc.metadata["language"] == "en"
+    assert doc.metadata["lastReviewed"] == "2025-12-30"  # quoted: stays a string
+    assert doc.body_line == 19
+
+
+def test_front_matter_value_spans_point_at_the_written_value():
+    doc = parse_document("---\na: 'x y'  # note\nb: plain\n---\nbody\n", "t.md")
+    values = front_matter_values(doc)
+    assert doc.text[values["a"].start : values["a"].end] == "'x y'"
+    assert values["a"].style == "'" and values["a"].line == 2
+    assert doc.text[values["b"].start : values["b"].end] == "plain"
+
+
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("# No front matter\n", 1, "no front matter"),
+        ("---\ntitle: x\n\n# never closed\n", 1, "never closed"),
+        ("---\ntitle: x\nbad: [unclosed\nother: 1\n---\nbody\n", 4, "not valid YAML"),
+        ("---\ntitle: x\nrun: !!python/object/apply:os.system ['touch /tmp/l10n-pwned']\n---\n", 3, "constructor"),
+        ("---\ntitle: a\ntitle: b\n---\n", 3, "given twice"),
+        ("---\n- a list\n---\n", 2, "mapping"),
+        ("---\ntitle: x\n---\nnul \x00 here\n", 4, "NUL"),
+    ],
+)
+def test_bad_sheets_fail_with_file_and_line(text, line, words, tmp_path):
+    path = tmp_path / "bad.md"
+    path.write_text(text)
+    with pytest.raises(DocumentError) as caught:
+        doc = read_document(path, "seeds/bad.md")
+        from l10n.segment import segment_document
+
+        segment_document(doc)
+    assert caught.value.path == "seeds/bad.md"
+    assert caught.value.line == line, str(caught.value)
+    assert words.lower() in str(caught.value).lower()
+    assert str(caught.value).startswith(f"seeds/bad.md:{line}: ")
+    assert not Path("/tmp/l10n-pwned").exists()
+
+
+def test_invalid_utf8_names_the_line(tmp_path):
+    path = tmp_path / "latin1.md"
+    path.write_bytes("---\ntitle: x\n---\n\nCaf\xe9\n".encode("latin-1"))
+    with pytest.raises(Exception) as caught:
+        read_document(path, "seeds/latin1.md")
+    assert str(caught.value).startswith("seeds/latin1.md:5: not valid UTF-8")
+
+
+@pytest.mark.parametrize(
+    "value, style",
+    [("Plain text", None), ("Carfilzomib: NCI", None), ("it's", "'"), ("yes", None), ("1.5", None),
+     ("- dash", None), ("# hash", None), ("línea\nnueva", None), ("'quoted'", '"'), ("", None), ("tab\there", "'")],
+)
+def test_yaml_scalars_read_back_as_the_same_string(value, style):
+    import yaml
+
+    assert yaml.safe_load("k: " + format_yaml_scalar(value, style)) == {"k": value}

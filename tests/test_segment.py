@@ -1,0 +1,147 @@
+"""Segmentation rules, keys, placeholders, and putting translations back."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from l10n.catalog import catalog_text, template_for
+from l10n.document import parse_document, read_document
+from l10n.errors import TranslationError
+from l10n.segment import render, segment_document, splice
+
+from conftest import CASES, SEEDS
+
+UPDATE_GOLDEN = bool(os.environ.get("L10N_UPDATE_GOLDEN"))
+
+
+def golden(path: Path, actual: str) -> None:
+    """Compare with a golden file; L10N_UPDATE_GOLDEN=1 rewrites it (then review the diff)."""
+    if UPDATE_GOLDEN:
+        path.write_bytes(actual.encode())
+    assert path.exists(), f"{path} missing: run with L10N_UPDATE_GOLDEN=1 and review it"
+    assert actual == path.read_bytes().decode()
+
+
+@pytest.mark.parametrize("case", ["torture", "torture-crlf"])
+def test_golden_template(case):
+    doc = read_document(CASES / f"{case}.md", f"tests/cases/{case}.md")
+    template = template_for(doc, segment_document(doc, ["title", "summary"]))
+    golden(CASES / f"{case}.expect.pot", catalog_text(template))
+
+
+def test_kinds_keys_and_lines_on_a_seed():
+    doc = read_document(SEEDS / "carfilzomib.md", "seeds/carfilzomib.md")
+    segments = segment_document(doc)
+    by_key = {s.key: s for s in segments}
+    assert len(by_key) == len(segments), "keys are unique"
+    assert by_key["front-matter/title"].text == "Carfilzomib - NCI"
+    assert by_key["use-in-cancer/h2"].kind == "heading"
+    item = by_key["use-in-cancer/ul[1]/li[1]"]
+    assert item.kind == "list-item" and item.line == 48
+    assert item.text.startswith("**[Multiple myeloma][1]** that has [relapsed][2] (come back)")
+    assert [p.target for p in item.placeholders][0].startswith("/Common/PopUps/popDefinition.aspx?id=45793")
+    wrapped = by_key["use-in-cancer/p[1]"]
+    assert wrapped.text == "Carfilzomib is approved to be used alone or with other [drugs][1] to treat:"
+    assert wrapped.line == 44
+    lines = doc.text.splitlines()
+    for seg in segments:
+        first_word = next(w for w in re.split(r"[\s\[\]*()]+", seg.text) if w)
+        assert first_word in lines[seg.line - 1], (seg.key, seg.line)
+
+
+def test_code_html_and_definitions_never_reach_a_translator():
+    doc = read_document(CASES / "torture.md")
+    texts = " ".join(s.text for s in segment_document(doc))
+    for kept in ("print(", "indented code block", "An HTML block", "https://", "img/b.png", "example.org/ref"):
+        assert kept not in texts
+    # ... while the code span inside a paragraph stays, as written.
+    assert "`code [not a link](x)`" in texts
+
+
+def test_same_text_as_different_kinds_gets_a_context():
+    doc = parse_document("---\ntitle: Dose\n---\n# Dose\n\nDose\n\n| Dose |\n|--|\n| 1 |\n", "c.md")
+    contexts = {(s.kind, s.context) for s in segment_document(doc)}
+    assert contexts == {("front-matter", "front-matter:title"), ("heading", "heading"),
+                        ("paragraph", "paragraph"), ("table-cell", "table-cell")}
+
+
+def test_same_text_same_kind_shares_one_entry():
+    doc = parse_document("---\ntitle: T\n---\n- Yes\n- No\n\nYes\n\n- Yes\n", "d.md")
+    segments = segment_document(doc)
+    template = template_for(doc, segments)
+    yes = [e for e in template if e.msgid == "Yes"]
+    assert len(yes) == 2  # one list-item entry (two places) and one paragraph entry, with contexts
+    shared = next(e for e in yes if e.msgctxt == "list-item")
+    assert [line for _, line in shared.occurrences] == ["4", "9"]
+
+
+def test_a_changed_url_changes_no_msgid():
+    before = parse_document("---\ntitle: T\n---\nSee [the label](https://a.example/1).\n", "u.md")
+    after = parse_document("---\ntitle: T\n---\nSee [the label](https://a.example/2).\n", "u.md")
+    assert [s.text for s in segment_document(before)] == [s.text for s in segment_document(after)]
+
+
+def _segment(text, key_fragment):
+    doc = parse_document("---\ntitle: T\n---\n" + text, "r.md")
+    return doc, next(s for s in segment_document(doc) if key_fragment in s.key)
+
+
+def test_render_puts_exact_link_destinations_back_in_any_order():
+    doc, seg = _segment("Use [a](/x \"t\") with [b][ref].\n\n[ref]: /y\n", "p[1]")
+    assert seg.text == "Use [a][1] with [b][2]."
+    assert render(seg, "Con [b-es][2] use [a-es][1].") == 'Con [b-es][ref] use [a-es](/x "t").'
+
+
+def test_render_rewrites_a_shortcut_reference_whose_text_changes():
+    doc, seg = _segment("A [term].\n\n[term]: /t\n", "p[1]")
+    assert render(seg, "Un [término][1].") == "Un [término][term]."
+
+
+@pytest.mark.parametrize(
+    "translation, words",
+    [
+        ("Vea [esto][1] y [esto][1].", "repeats [1]"),
+        ("Vea esto.", "leaves out [1]"),
+        ("Vea [esto](https://evil.example).", "adds a link"),
+        ("Vea [esto][2].", "does not match"),
+        ("Vea [esto][1] <script>x</script>.", "adds markup"),
+        ("1. Vea [esto][1].", "layout"),
+        ("- Vea [esto][1].", "layout"),
+        ("# Vea [esto][1].", "layout"),
+        ("Vea\n[esto][1].", "line break"),
+    ],
+)
+def test_render_refuses_translations_that_would_break_the_sheet(translation, words):
+    _, seg = _segment("See [this](https://example.org/x).\n", "p[1]")
+    with pytest.raises(TranslationError) as caught:
+        render(seg, translation)
+    assert words in str(caught.value)
+
+
+def test_render_keeps_inline_placeholders_and_hard_breaks():
+    doc, seg = _segment("Call <https://a.example/> now,  \n  or <b>later</b>.\n", "p[1]")
+    assert seg.text == "Call {1} now,\nor {2}later{3}."
+    out = render(seg, "Llame a {1} ahora,\no {2}después{3}.")
+    assert out == "Llame a <https://a.example/> ahora,  \n  o <b>después</b>."
+
+
+def test_table_cells_refuse_a_bare_pipe():
+    _, seg = _segment("| A | B |\n|---|---|\n| one | two |\n", "r2c1")
+    assert render(seg, "uno \\| dos") == "uno \\| dos"
+    with pytest.raises(TranslationError):
+        render(seg, "uno | dos")
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.md")) + [CASES / "torture.md", CASES / "torture-crlf.md"],
+                         ids=lambda p: p.stem)
+def test_rendering_a_segment_as_itself_reproduces_its_single_line_source(path):
+    """The render path (not only the identity shortcut) keeps links and markup exact."""
+    doc = read_document(path)
+    for seg in segment_document(doc, ["title"]):
+        source = doc.text[seg.start : seg.end]
+        if seg.kind == "front-matter" or "\n" in source or "\r" in source:
+            continue
+        assert render(seg, seg.text) == source, seg.key
+    assert splice("abc", []) == "abc"
