@@ -107,7 +107,7 @@ def build_sheet(
             except TranslationError as err:
                 outcome = "refused"
                 result.problems.append(
-                    TranslationError(err.message, getattr(catalog, "fpath", None), getattr(entry, "linenum", None))
+                    TranslationError(err.message, getattr(catalog, "fpath", None), getattr(entry, "msgstr_line", None))
                 )
         result.counts[outcome] += 1
 

@@ -305,6 +305,7 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
         raise CatalogError(f"broken PO file: {detail}", path, line) from None
     if not len(catalog) and not catalog.metadata:
         raise CatalogError("broken PO file: no msgid/msgstr entries found", path, 1)
+    _note_msgstr_lines(catalog, text)
     catalog.fpath = path
     seen: dict[tuple[str, str], int] = {}
     for entry in catalog:
@@ -316,6 +317,16 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
             )
         seen[key] = line
     return catalog
+
+
+def _note_msgstr_lines(catalog: polib.POFile, text: str) -> None:
+    """Give each entry ``msgstr_line``: where a translator fixes a problem with it."""
+    lines = text.splitlines()
+    for entry in catalog:
+        number = getattr(entry, "linenum", None) or 1
+        while number <= len(lines) and not lines[number - 1].lstrip("#~ ").startswith("msgstr"):
+            number += 1
+        entry.msgstr_line = number if number <= len(lines) else getattr(entry, "linenum", None)
 
 
 def read_catalog(path: str | os.PathLike, display: str | None = None) -> polib.POFile:

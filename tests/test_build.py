@@ -1,0 +1,121 @@
+"""Building per-locale sheets: byte-exact where untranslated, safe where translated."""
+
+import re
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from l10n.build import build_sheet
+from l10n.catalog import template_for, update_catalog
+from l10n.document import parse_document, read_document
+from l10n.segment import segment_document
+
+from conftest import CASES, SEEDS, fill_identity, run_l10n
+
+CHANGED_KEYS = re.compile(r"^(language|translationSource|translationSourceHash|translationStatus): .*\r?\n", re.M)
+
+
+def _without_changed_keys(text: str) -> str:
+    return CHANGED_KEYS.sub("", text)
+
+
+@pytest.mark.parametrize("name", ["carfilzomib", "ciltacabtagene-autoleucel", "bortezomib", "ixazomib-citrate"])
+def test_identity_round_trip_on_the_seeds_is_byte_exact(project, name):
+    run_l10n(project, "run", "--locale", "es", check=True)
+    fill_identity(project / f"locales/es/LC_MESSAGES/{name}.po")
+    done = run_l10n(project, "build", "--locale", "es", name, check=True)
+    assert "reviewed (" in done.stdout
+    source = (project / f"seeds/{name}.md").read_bytes()
+    built = (project / f"build/es/{name}.md").read_bytes()
+    assert _without_changed_keys(built.decode()) == _without_changed_keys(source.decode())
+    assert built.count(b"\n") == source.count(b"\n") + 3  # three provenance keys added
+    assert b"language: es\n" in built and b"translationStatus: reviewed\n" in built
+
+
+@pytest.mark.parametrize("case", ["torture", "torture-crlf"])
+def test_identity_round_trip_on_the_torture_files_is_byte_exact(tmp_path, case):
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(CASES / f"{case}.md", tmp_path / "seeds")
+    (tmp_path / "l10n.toml").write_text('locales = ["es"]\nfront-matter-keys = ["title", "summary"]\n')
+    run_l10n(tmp_path, "run", check=True)
+    fill_identity(tmp_path / f"locales/es/LC_MESSAGES/{case}.po")
+    run_l10n(tmp_path, "build", check=True)
+    source = (CASES / f"{case}.md").read_bytes().decode()
+    built = (tmp_path / f"build/es/{case}.md").read_bytes().decode()
+    assert _without_changed_keys(built) == _without_changed_keys(source)
+    if case.endswith("crlf"):
+        assert "translationStatus: reviewed\r\n" in built and "\n" not in built.replace("\r\n", "")
+
+
+def _catalog_for(doc, segments, translations: dict, fuzzy=()):
+    catalog, _ = update_catalog(None, template_for(doc, segments), "es")
+    for entry in catalog:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+            if entry.msgid in fuzzy:
+                entry.flags.append("fuzzy")
+    return catalog
+
+
+def test_translations_go_in_and_everything_else_stays():
+    doc = read_document(SEEDS / "bortezomib.md", "seeds/bortezomib.md")
+    segments = segment_document(doc)
+    catalog = _catalog_for(doc, segments, {
+        "Bortezomib - NCI": "Bortezomib: NCI",
+        "Use in Cancer": "Uso en el cáncer",
+        "**[Mantle cell lymphoma][1]** in patients who have received at least one other type of treatment.":
+            "**[Linfoma de células del manto][1]** en pacientes que recibieron al menos otro tipo de tratamiento.",
+        "Yes": "Sí",
+    }, fuzzy={"Yes"})
+    result = build_sheet(doc, segments, catalog, "es")
+    assert result.counts["reviewed"] == 4 and result.counts["fuzzy-skipped"] == 1
+    assert result.status == "partial"
+    text = result.text
+    assert "\ntitle: 'Bortezomib: NCI'\n" in text  # the YAML value quoted because of ': '
+    assert "\n# Bortezomib: NCI\n" in text  # the heading shares the text, not the context
+    assert "\n## Uso en el cáncer\n" in text
+    assert ("- **[Linfoma de células del manto](/Common/PopUps/popDefinition.aspx?id=445048&version=Patient"
+            "&language=English)** en pacientes") in text
+    assert "\nYes\n" in text  # fuzzy: English kept
+    drafted = build_sheet(doc, segments, catalog, "es", include_fuzzy=True)
+    assert "\nSí\n" in drafted.text and drafted.status == "draft"
+    assert "translationStatus: draft" in drafted.text
+
+
+def test_a_refused_translation_keeps_english_and_names_the_po_line(project):
+    run_l10n(project, "run", "--locale", "es", check=True)
+    po_path = project / "locales/es/LC_MESSAGES/carfilzomib.po"
+    catalog = polib.pofile(str(po_path))
+    entry = next(e for e in catalog if e.msgid == "[Lenalidomide][1]")
+    entry.msgstr = "[Lenalidomida](https://example.com/phishing)"
+    catalog.save()
+    line = next(i for i, text in enumerate(po_path.read_text().splitlines(), 1) if text == 'msgid "[Lenalidomide][1]"')
+    done = run_l10n(project, "build", "--locale", "es", "carfilzomib")
+    assert done.returncode == 0
+    assert "1 refused" in done.stdout
+    assert f"locales/es/LC_MESSAGES/carfilzomib.po:{line + 1}: use-in-cancer/ul[1]/li[4]: " \
+        "the translation adds a link the source does not have" in done.stderr
+    built = (project / "build/es/carfilzomib.md").read_text()
+    assert "phishing" not in built and "- [Lenalidomide](/Common/PopUps/" in built
+
+
+def test_front_matter_comments_order_and_quoting_survive_a_translated_title(tmp_path):
+    text = ("---\n# reviewed quarterly\ntitle: 'Aspirin - NCI'  # shown in tabs\nlanguage: en\n"
+            "tags: [a, b]\n---\n# Aspirin\n")
+    doc = parse_document(text, "seeds/aspirin.md")
+    segments = segment_document(doc)
+    catalog = _catalog_for(doc, segments, {"Aspirin - NCI": "Aspirina - NCI", "Aspirin": "Aspirina"})
+    built = build_sheet(doc, segments, catalog, "es").text
+    assert built.startswith(
+        "---\n# reviewed quarterly\ntitle: 'Aspirina - NCI'  # shown in tabs\nlanguage: es\ntags: [a, b]\n"
+        "translationSource: seeds/aspirin.md\ntranslationSourceHash: sha256:"
+    )
+    assert built.endswith("translationStatus: reviewed\n---\n# Aspirina\n")
+
+
+def test_a_sheet_without_a_language_key_gets_one():
+    doc = parse_document("---\ntitle: X\n---\nText.\n", "s.md")
+    built = build_sheet(doc, segment_document(doc), _catalog_for(doc, segment_document(doc), {}), "fr").text
+    assert built.startswith("---\ntitle: X\nlanguage: fr\ntranslationSource: s.md\n")

@@ -1,0 +1,89 @@
+"""The command line as users and CI jobs meet it: help, exit codes, bad input."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from l10n.cli import COMMANDS, make_parser
+
+from conftest import ROOT, run_l10n
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_has_help_with_an_example(command):
+    done = subprocess.run([sys.executable, "-m", "l10n", command, "--help"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "example" in done.stdout and f"l10n {command}" in done.stdout
+
+
+def test_top_level_help_tells_the_story():
+    text = make_parser().format_help()
+    for command in COMMANDS:
+        assert command in text
+    assert "exit codes" in text
+
+
+def test_the_installed_console_script_runs():
+    script = Path(sys.executable).parent / "l10n"
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("l10n ")
+
+
+def test_missing_configuration_is_a_usage_error(tmp_path):
+    done = run_l10n(tmp_path, "extract")
+    assert done.returncode == 2
+    assert "no configuration" in done.stderr
+
+
+def test_unknown_locale_is_a_usage_error(project):
+    done = run_l10n(project, "update", "--locale", "xx_QQ")
+    assert done.returncode == 2 and "unknown locale 'xx_QQ'" in done.stderr
+
+
+def test_a_bad_sheet_fails_alone_and_nothing_is_executed(project):
+    (project / "seeds/evil.md").write_text(
+        "---\ntitle: Evil\nx: !!python/object/apply:os.system ['touch pwned']\n---\n\nHello\n"
+    )
+    (project / "seeds/nofm.md").write_text("# No front matter\n\nText.\n")
+    done = run_l10n(project, "run", "--locale", "es")
+    assert done.returncode == 1
+    assert "seeds/evil.md:3: front matter is not valid YAML" in done.stderr
+    assert "seeds/nofm.md:1: no front matter" in done.stderr
+    assert "extract: 4 sheets" in done.stdout and "2 failed" in done.stdout
+    assert len(list(project.glob("locales/templates/*.pot"))) == 4
+    assert not (project / "pwned").exists() and not Path("pwned").exists()
+
+
+def test_a_broken_po_file_is_reported_left_alone_and_the_rest_is_built(project):
+    run_l10n(project, "run", "--locale", "es", check=True)
+    po = project / "locales/es/LC_MESSAGES/bortezomib.po"
+    broken = po.read_text().replace('msgid "Yes"\nmsgstr ""', 'msgid "Yes"\nmsgstr "Sí')
+    po.write_text(broken)
+    old_build = (project / "build/es/bortezomib.md").read_bytes()
+    for command in ("build", "update"):
+        done = run_l10n(project, command, "--locale", "es")
+        assert done.returncode == 1, command
+        assert "locales/es/LC_MESSAGES/bortezomib.po:" in done.stderr and "not PO syntax" in done.stderr
+        assert "3 sheets" in done.stdout
+    assert po.read_text() == broken  # the translator's file, untouched
+    assert (project / "build/es/bortezomib.md").read_bytes() == old_build
+    leftovers = [p for p in project.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_build_before_update_says_what_to_run(project):
+    run_l10n(project, "extract", check=True)
+    done = run_l10n(project, "build", "--locale", "es", "carfilzomib")
+    assert done.returncode == 1
+    assert "run 'l10n update --locale es' first" in done.stderr
+
+
+def test_readme_commands_exist():
+    readme = (ROOT / "README.md").read_text()
+    assert "bash scripts/seeds.sh" in readme and "bash scripts/test.sh" in readme
+    ci = (ROOT / ".ci/run").read_text()
+    assert "scripts/test.sh" in ci
+    for command in COMMANDS:
+        assert f"l10n {command}" in readme, f"README lacks the {command} command"
