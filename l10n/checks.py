@@ -1,19 +1,63 @@
 """QA checks: small pure functions over PO entries and English sheets.
 
-Stable API (the release build relies on it): :class:`Problem`,
-:func:`check_catalog` and :func:`check_source`.
+Two runners, one per kind of input:
+
+* :func:`check_catalog` runs the *entry checks* on every translated or fuzzy
+  entry of a PO file (untranslated entries have nothing to check);
+* :func:`check_source` runs the *source checks* on an English sheet.
+
+Each check is a function registered with a name and a severity.  An
+``error`` is something that must not reach a patient (a lost link, a changed
+dose, a translated drug name, markup the build would refuse); a ``warning``
+is something a reviewer should look at (final punctuation, a string left in
+English, an odd length).  Every problem is a :class:`Problem` whose ``str()``
+is ``path:line: severity [check] message``.
+
+Entry checks read the msgid format of :mod:`l10n.segment`: a link is
+``[text][N]`` with the URL in the extracted comment (``[N]: url``), kept
+markup is ``{N}``.  Numbers are compared by value in the conventions of the
+catalog's language (Babel's locale data): in Spanish ``1,5 mg`` is the source's
+``1.5 mg`` and ``1.000`` or ``1 000`` its ``1,000``; a number a reader of the
+language would read differently (``1,000`` in a Spanish sentence reads as one)
+is an error.
+
+The stable API the release build relies on: :class:`Problem`,
+:func:`check_catalog`, :func:`check_source`.
+
+>>> entry = polib.POEntry(msgid="Take 1.5 mg daily.", msgstr="Tome 15 mg al día.")
+>>> catalog = polib.POFile(); catalog.metadata = {"Language": "es"}; catalog.append(entry)
+>>> [str(p) for p in check_catalog(catalog, "x.po")]
+['x.po:None: error [numbers] the translation has 15 but not 1.5 (in es: 1,5)', 'x.po:None: error [doses] the dose 1.5 mg is not in the translation']
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Mapping
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from functools import cached_property, lru_cache
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import polib
 
+from .catalog import entry_key
 from .document import Document
+from .errors import TranslationError
+from .segment import Placeholder, Segment, markdown_parser, render
 
-__all__ = ["ERROR", "WARNING", "Problem", "Terms", "check_catalog", "check_source"]
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "Problem",
+    "Terms",
+    "ENTRY_CHECKS",
+    "SOURCE_CHECKS",
+    "check_catalog",
+    "check_source",
+    "sheet_terms",
+]
 
 ERROR = "error"
 WARNING = "warning"
@@ -35,17 +79,626 @@ class Problem:
 
 @dataclass(frozen=True)
 class Terms:
-    """Terminology the checks enforce: names kept verbatim, and required translations."""
+    """Terminology the checks enforce.
+
+    ``do_not_translate``: names that must appear in a translation as in the
+    source (drug and brand names); ``required``: source term -> the translation
+    a reviewer decided on.
+    """
 
     do_not_translate: frozenset[str] = frozenset()
     required: Mapping[str, str] = field(default_factory=dict)
 
-
-def check_catalog(catalog: polib.POFile, path: str, segments=None, terms: Terms | None = None) -> list[Problem]:
-    """Problems in every translated or fuzzy entry of ``catalog``."""
-    return []
+    def __or__(self, other: "Terms") -> "Terms":
+        return Terms(self.do_not_translate | other.do_not_translate, {**self.required, **other.required})
 
 
-def check_source(doc: Document, segments) -> list[Problem]:
+# -- the registries -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Check:
+    name: str
+    severity: str
+    run: Callable
+
+
+ENTRY_CHECKS: list[_Check] = []
+SOURCE_CHECKS: list[_Check] = []
+
+
+def _entry_check(name: str, severity: str):
+    def register(function):
+        ENTRY_CHECKS.append(_Check(name, severity, function))
+        return function
+
+    return register
+
+
+def _source_check(name: str, severity: str):
+    def register(function):
+        SOURCE_CHECKS.append(_Check(name, severity, function))
+        return function
+
+    return register
+
+
+# -- what an entry check sees ------------------------------------------------------
+
+_LINK_REF = re.compile(r"\]\[(\d+)\]")
+_OPAQUE = re.compile(r"\{(\d+)\}")
+_COMMENT_TARGET = re.compile(r"^([\[{]\d+[\]}]):\s*(\S*)", re.M)
+_COMMENT_KIND = re.compile(r"^\S+ \(([\w-]+)\)$", re.M)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One PO entry as the checks see it: source, translation, and what they need around it."""
+
+    source: str
+    translation: str
+    segment: Segment
+    locale: str = ""
+    terms: Terms = Terms()
+    targets: Mapping[str, str] = field(default_factory=dict)  # "[1]" / "{1}" -> URL or markup
+
+    @cached_property
+    def numbers(self) -> "_NumberMatch":
+        return _match_numbers(self.source, self.translation, self.locale)
+
+
+def _entry_targets(entry: polib.POEntry) -> dict[str, str]:
+    # polib wraps long extracted comments: "[1]:\nhttps://..." is one target.
+    return {m.group(1): m.group(2) for m in _COMMENT_TARGET.finditer(re.sub(r":\n", ": ", entry.comment or ""))}
+
+
+def _segment_for(entry: polib.POEntry) -> Segment:
+    """A Segment good enough to ask :func:`render` about, from the PO entry alone."""
+    if (entry.msgctxt or "").startswith("front-matter:"):
+        kind = "front-matter"
+    else:
+        found = _COMMENT_KIND.search(entry.comment or "")
+        kind = found.group(1) if found else "paragraph"
+    placeholders = []
+    for number in sorted({int(n) for n in _LINK_REF.findall(entry.msgid)}):
+        image = re.search(r"!\[(?:[^\[\]\\]|\\.)*\]\[" + str(number) + r"\]", entry.msgid)
+        placeholders.append(Placeholder(number, "image" if image else "link", f"[{number}]", ""))
+    for number in sorted({int(n) for n in _OPAQUE.findall(entry.msgid)}):
+        placeholders.append(Placeholder(number, "inline", f"{{{number}}}", ""))
+    return Segment(
+        key=entry.msgctxt or "",
+        kind=kind,
+        text=entry.msgid,
+        line=0,
+        start=0,
+        end=0,
+        placeholders=tuple(placeholders),
+        line_break="  \n" if "\n" in entry.msgid else "",
+        context=entry.msgctxt,
+    )
+
+
+# -- terms a sheet brings itself -----------------------------------------------------
+
+_BRAND_HEADER = "US Brand Name(s)"
+
+
+def sheet_terms(catalog: polib.POFile) -> Terms:
+    """The sheet's own drug name (its title minus " - NCI") and brand names.
+
+    The sheets follow one layout: the front-matter title names the drug, and
+    the paragraph after "US Brand Name(s)" lists the brands.
+    """
+    names: set[str] = set()
+    entries = [e for e in catalog if not e.obsolete and e.msgid]
+    for index, entry in enumerate(entries):
+        if entry.msgctxt == "front-matter:title":
+            name = re.sub(r"\s+-\s+NCI$", "", entry.msgid).strip()
+            if name:
+                names.add(name)
+        if entry.msgid.strip() == _BRAND_HEADER and index + 1 < len(entries):
+            for brand in re.split(r"[,;\n]", entries[index + 1].msgid):
+                if brand.strip() and not _LINK_REF.search(brand):
+                    names.add(brand.strip())
+    return Terms(frozenset(names))
+
+
+# -- the runners -----------------------------------------------------------------------
+
+
+def _locale(catalog: polib.POFile) -> str:
+    return (catalog.metadata.get("Language") or "").strip()
+
+
+def check_catalog(
+    catalog: polib.POFile,
+    path: str,
+    segments: Sequence[Segment] | None = None,
+    terms: Terms | None = None,
+) -> list[Problem]:
+    """Problems in every translated or fuzzy entry of ``catalog``.
+
+    ``segments`` (the English sheet's) make the render check exact; without
+    them the entry's own comment says what the build needs.  ``terms`` adds to
+    the names the sheet itself declares (see :func:`sheet_terms`).
+    """
+    by_key = {(s.context or "", s.text): s for s in segments or ()}
+    all_terms = sheet_terms(catalog) | (terms or Terms())
+    locale = _locale(catalog)
+    problems: list[Problem] = []
+    for entry in catalog:
+        if entry.obsolete or not entry.msgid or not entry.msgstr:
+            continue
+        seen = Entry(
+            source=entry.msgid,
+            translation=entry.msgstr,
+            segment=by_key.get(entry_key(entry)) or _segment_for(entry),
+            locale=locale,
+            terms=all_terms,
+            targets=_entry_targets(entry),
+        )
+        line = getattr(entry, "linenum", None)
+        for check in ENTRY_CHECKS:
+            for message in check.run(seen):
+                problems.append(Problem(path, line, check.severity, check.name, message))
+    return problems
+
+
+def check_source(doc: Document, segments: Sequence[Segment]) -> list[Problem]:
     """Problems in an English sheet itself (mojibake, scaffolding, broken markup)."""
-    return []
+    problems = []
+    for check in SOURCE_CHECKS:
+        for line, message in check.run(doc, segments):
+            problems.append(Problem(doc.path, line, check.severity, check.name, message))
+    return sorted(problems, key=lambda p: (p.line or 0, p.check))
+
+
+# -- links and placeholders ------------------------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
+
+
+def _tokens(text: str) -> Counter:
+    return Counter([f"[{n}]" for n in _LINK_REF.findall(text)] + [f"{{{n}}}" for n in _OPAQUE.findall(text)])
+
+
+def _described(token: str, entry: Entry) -> str:
+    target = entry.targets.get(token)
+    return f"{token} ({target})" if target else token
+
+
+@_entry_check("links", ERROR)
+def check_links(entry: Entry) -> Iterator[str]:
+    """Every link and kept tag of the source exactly once; no URL added, lost or changed."""
+    source, target = _tokens(entry.source), _tokens(entry.translation)
+    for token in sorted(source - target):
+        if target[token] == 0:
+            yield f"the translation leaves out {_described(token, entry)}"
+    for token in sorted(target - source):
+        if source[token] == 0:
+            yield f"the translation has {token}, which the source does not"
+        else:
+            yield f"the translation repeats {token}"
+    if re.search(r"\]\([^)\s]*\)", entry.translation) and not re.search(r"\]\([^)\s]*\)", entry.source):
+        yield "the translation types a link '[text](url)': keep the source's [text][N] instead"
+    source_urls, target_urls = Counter(_URL.findall(entry.source)), Counter(_URL.findall(entry.translation))
+    for url in sorted(source_urls - target_urls):
+        yield f"the address {url} is missing or changed"
+    for url in sorted(target_urls - source_urls):
+        if url not in source_urls:
+            yield f"the translation adds the address {url}"
+
+
+@_entry_check("render", ERROR)
+def check_render(entry: Entry) -> Iterator[str]:
+    """What the build would refuse (a block the sheet does not have, a line break in a cell...)."""
+    if next(check_links(entry), None) is not None:
+        return  # already reported, more precisely
+    try:
+        render(entry.segment, entry.translation)
+    except TranslationError as err:
+        message = err.message
+        prefix = f"{entry.segment.key}: "
+        yield "the build would refuse this: " + (message[len(prefix):] if message.startswith(prefix) else message)
+
+
+# -- numbers and doses -----------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*(?:[ \u00a0\u202f\u2009]\d{3}(?:[.,]\d+)*)*(?!\d)")
+_UNIT = (
+    r"mg/m2|mg/m²|mg/kg|mg/ml|mcg/kg|µg/kg|μg/kg|mmol/l|mg|mcg|µg|μg|ng|kg|g|ml|dl|l|mmol|meq|iu|ui"
+    r"|units?|unidad(?:es)?|%|cc"
+)
+_DOSE = re.compile(r"(" + _NUMBER.pattern + r")\s?(" + _UNIT + r")(?![\w/])", re.I)
+_SAME_UNIT = {"µg": "mcg", "μg": "mcg", "ui": "iu", "unit": "units", "unidad": "units", "unidades": "units",
+              "mg/m²": "mg/m2", "μg/kg": "mcg/kg", "µg/kg": "mcg/kg"}
+_SPACES = " \u00a0\u202f\u2009"
+
+
+@lru_cache(maxsize=None)
+def _symbols(locale: str) -> tuple[str, str]:
+    """(decimal, group) symbols of a locale; English's when Babel does not know it."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    try:
+        return get_decimal_symbol(locale or "en"), get_group_symbol(locale or "en")
+    except Exception:  # an unknown or empty locale: compare the English way
+        return ".", ","
+
+
+def _value(text: str, decimal: str, group: str) -> Decimal | None:
+    """``text`` read with these symbols, or None when it is not a well-formed number so."""
+    whole, _, fraction = text.partition(decimal) if decimal in text else (text, "", "")
+    if decimal in fraction or (group and group in fraction):
+        return None
+    parts = whole.split(group) if group and group in whole else [whole]
+    if len(parts) > 1 and (not 1 <= len(parts[0]) <= 3 or parts[0].startswith("0")
+                           or any(len(p) != 3 for p in parts[1:])):
+        return None
+    digits = "".join(parts) + ("." + fraction if fraction else "")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", digits):
+        return None
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def _readings(token: str, locale: str) -> list[tuple[tuple[Decimal, ...], str]]:
+    """Every way to read a number as written: (values, how), ``how`` being native or foreign.
+
+    ``native`` reads it in the locale's conventions, ``foreign`` in the English
+    ones a translator may have kept.  A reading of several values is a list
+    ("1.2.3") or, with plain spaces, numbers side by side ("2 100" may be 2 and 100).
+    The native reading, when there is one, comes first.
+    """
+    decimal, group = _symbols(locale)
+    found: list[tuple[tuple[Decimal, ...], str]] = []
+
+    def add(values: tuple[Decimal, ...], how: str) -> None:
+        if values and values not in [f[0] for f in found]:
+            found.append((values, how))
+
+    if any(space in token for space in _SPACES):  # spaces group digits: "1 000"
+        value = _value(re.sub(f"[{_SPACES}]", "", token), decimal, "")
+        if value is not None:
+            add((value,), "native")
+        if " " in token:
+            add(tuple(v for part in token.split(" ") if part for v in _readings(part, locale)[0][0]), "native")
+    else:
+        for dec, grp, how in ((decimal, group, "native"), (".", ",", "foreign")):
+            value = _value(token, dec, grp)
+            if value is not None:
+                add((value,), how)
+    if not found:  # a version number, a list "1,2,3": each part on its own
+        add(tuple(Decimal(p) for p in re.split(f"[.,{_SPACES}]", token) if p), "native")
+    return found
+
+
+def _plain(text: str) -> str:
+    """The text without placeholders and URLs, whose digits are not quantities."""
+    text = _URL.sub(" ", text)
+    return _OPAQUE.sub(" ", _LINK_REF.sub("] ", text))
+
+
+@dataclass(frozen=True)
+class _NumberMatch:
+    ok: bool  # the translation has the source's numbers, read some way
+    misleading: tuple[str, ...] = ()  # tokens a reader of the language would read as another number
+    foreign: tuple[str, ...] = ()  # tokens written the English way, not misread but unusual
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+
+
+def _source_numbers(text: str) -> list[tuple[str, tuple[Decimal, ...]]]:
+    return [(m.group(), _readings(m.group(), "en")[0][0]) for m in _NUMBER.finditer(_plain(text))]
+
+
+def _match_numbers(source: str, translation: str, locale: str) -> _NumberMatch:
+    wanted = Counter(v for _, values in _source_numbers(source) for v in values)
+    tokens = [(m.group(), _readings(m.group(), locale)) for m in _NUMBER.finditer(_plain(translation))]
+    best = None
+    choices = [readings for _, readings in tokens]
+    if len(list(itertools.islice(itertools.product(*choices), 4097))) > 4096:
+        choices = [readings[:1] for readings in choices]  # too ambiguous to search: native readings only
+    for combination in itertools.product(*choices):
+        if Counter(v for values, _ in combination for v in values) != wanted:
+            continue
+        misleading = tuple(t for (t, readings), (_, how) in zip(tokens, combination)
+                           if how == "foreign" and readings[0][1] == "native")
+        foreign = tuple(t for (t, readings), (_, how) in zip(tokens, combination)
+                        if how == "foreign" and readings[0][1] == "foreign")
+        if best is None or (len(misleading), len(foreign)) < (len(best.misleading), len(best.foreign)):
+            best = _NumberMatch(True, misleading, foreign)
+    if best is not None:
+        return best
+    have = Counter(v for _, readings in tokens for v in readings[0][0])
+    shown = {v: t for t, values in _source_numbers(source) for v in values}
+    written = {v: t for t, readings in tokens for v in readings[0][0]}
+    return _NumberMatch(
+        False,
+        missing=tuple(shown[v] for v in sorted(wanted - have)),
+        extra=tuple(written[v] for v in sorted(have - wanted)),
+    )
+
+
+def _native(token: str, locale: str) -> str:
+    """How ``token`` (read the English way) is written in ``locale``."""
+    from babel.numbers import format_decimal
+
+    value = _readings(token, "en")[0][0][0]
+    try:
+        return format_decimal(value, locale=locale or "en", decimal_quantization=False)
+    except Exception:
+        return token
+
+
+@_entry_check("numbers", ERROR)
+def check_numbers(entry: Entry) -> Iterator[str]:
+    """Every number of the source, same value, in the language's way of writing it."""
+    found = entry.numbers
+    if not found.ok:
+        lost = ", ".join(found.missing)
+        if found.extra:
+            hint = "; ".join(f"{t} (in {entry.locale}: {_native(t, entry.locale)})" for t in found.missing)
+            yield f"the translation has {', '.join(found.extra)} but not {hint or lost}"
+        else:
+            yield f"the translation leaves out {lost}"
+        return
+    decimal, group = _symbols(entry.locale)
+    for token in found.misleading:
+        yield (f"{token} reads as another number in {entry.locale or 'this language'} "
+               f"(decimal '{decimal}', groups '{group}'): write {_native(token, entry.locale)}")
+
+
+@_entry_check("number-format", WARNING)
+def check_number_format(entry: Entry) -> Iterator[str]:
+    """Numbers kept in English notation that readers will still understand."""
+    for token in entry.numbers.foreign if entry.numbers.ok else ():
+        yield f"{token} is written the English way; in {entry.locale}: {_native(token, entry.locale)}"
+
+
+def _doses(text: str, locale: str) -> list[tuple[frozenset, str, str]]:
+    found = []
+    for match in _DOSE.finditer(_plain(text)):
+        unit = match.group(2).lower()
+        values = frozenset(v for values, _ in _readings(match.group(1), locale) if len(values) == 1 for v in values)
+        found.append((values, _SAME_UNIT.get(unit, unit), match.group(0)))
+    return found
+
+
+@_entry_check("doses", ERROR)
+def check_doses(entry: Entry) -> Iterator[str]:
+    """Every number-with-unit (dose, percentage) of the source, same value and unit."""
+    available = _doses(entry.translation, entry.locale)
+    for values, unit, shown in _doses(entry.source, "en"):
+        value = next(iter(values))
+        match = next((d for d in available if d[1] == unit and value in d[0]), None)
+        if match is None:
+            yield f"the dose {shown} is not in the translation"
+        else:
+            available.remove(match)
+
+
+# -- markup -------------------------------------------------------------------------------
+
+_PAIRED = {"strong_open": "bold (**)", "em_open": "italics (*)", "s_open": "strikethrough (~~)",
+           "code_inline": "code span (`)", "link_open": "link", "image": "image"}
+_DELIMITERS = ("**", "__", "~~", "`", "*", "[", "]")
+
+
+def _inline(text: str) -> list:
+    numbers = set(_LINK_REF.findall(text))
+    env = {"references": {n: {"href": "", "title": ""} for n in numbers}}
+    tokens = markdown_parser().parseInline(text.replace("\n", "  \n"), env)[0].children or []
+    return list(tokens)
+
+
+def _structure(text: str) -> tuple[Counter, Counter]:
+    """(markup spans by kind, delimiters left unmatched in the text)."""
+    tokens = _inline(text)
+    spans = Counter(_PAIRED[t.type] for t in tokens if t.type in _PAIRED)
+    loose: Counter = Counter()
+    for token in tokens:
+        if token.type != "text":
+            continue
+        rest = token.content
+        for delimiter in _DELIMITERS:
+            loose[delimiter] += rest.count(delimiter)
+            rest = rest.replace(delimiter, "")
+    return spans, +loose
+
+
+@_entry_check("markup", ERROR)
+def check_markup(entry: Entry) -> Iterator[str]:
+    """Bold, italics, code spans and brackets balanced as in the source."""
+    source_spans, source_loose = _structure(entry.source)
+    spans, loose = _structure(entry.translation)
+    for delimiter in sorted(loose - source_loose):
+        yield f"unmatched {delimiter} in the translation"
+    for kind in sorted(set(source_spans) | set(spans)):
+        if kind in ("link", "image"):
+            continue  # the links check says which
+        if source_spans[kind] != spans[kind]:
+            yield f"the source has {source_spans[kind]} {kind}, the translation {spans[kind]}"
+
+
+# -- terminology ----------------------------------------------------------------------------
+
+
+def _occurs(term: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.I) is not None
+
+
+@_entry_check("do-not-translate", ERROR)
+def check_do_not_translate(entry: Entry) -> Iterator[str]:
+    """Drug and brand names appear in the translation as in the source."""
+    for term in sorted(entry.terms.do_not_translate):
+        if _occurs(term, entry.source) and not _occurs(term, entry.translation):
+            yield f"'{term}' is a name: keep it as it is in the source"
+
+
+@_entry_check("glossary", WARNING)
+def check_glossary(entry: Entry) -> Iterator[str]:
+    """Terms with a decided translation use it."""
+    for term, wanted in sorted(entry.terms.required.items()):
+        if _occurs(term, entry.source) and not _occurs(wanted, entry.translation):
+            yield f"'{term}' should be translated as '{wanted}'"
+
+
+# -- cosmetic -------------------------------------------------------------------------------
+
+_PRONUNCIATION = re.compile(r"\((?:[A-Za-z]+-)*[A-Za-z]+(?:[ -](?:[A-Za-z]+-)*[A-Za-z]+)*\)")
+
+
+def _words_to_translate(entry: Entry) -> list[str]:
+    text = _plain(entry.source)
+    for term in entry.terms.do_not_translate:
+        text = re.sub(r"(?<!\w)" + re.escape(term) + r"(?!\w)", " ", text, flags=re.I)
+    return re.findall(r"[^\W\d_]{2,}", text)
+
+
+@_entry_check("same-as-source", WARNING)
+def check_same_as_source(entry: Entry) -> Iterator[str]:
+    """A translation that is the English text, where the English has words to translate."""
+    if entry.translation != entry.source or _PRONUNCIATION.fullmatch(entry.source.strip()):
+        return
+    if _words_to_translate(entry):
+        yield "the translation is the English text"
+
+
+@_entry_check("whitespace", WARNING)
+def check_whitespace(entry: Entry) -> Iterator[str]:
+    """Leading and trailing whitespace as in the source."""
+    for where, pattern in (("leading", r"^\s*"), ("trailing", r"\s*$")):
+        if re.search(pattern, entry.source).group() != re.search(pattern, entry.translation).group():
+            yield f"{where} whitespace differs from the source"
+
+
+_CLOSERS = re.compile(r"(?:\[\d+\]|\{\d+\}|[\])*_\"'»”’\s])+$")
+_FINAL = ".:;!?…"
+_ABBREVIATION = re.compile(r"(?:(?<![^\W\d_])[A-ZÁÉÍÓÚÑ]{1,3}|\betc)\.$")  # "EE. UU.", "etc."
+
+
+def _final(text: str) -> set[str]:
+    """The final punctuation a text may be read to have: one mark, or none."""
+    text = _CLOSERS.sub("", text)
+    if _ABBREVIATION.search(text):
+        return {"", "."}  # an abbreviation's period may or may not end the sentence too
+    return {text[-1] if text and text[-1] in _FINAL else ""}
+
+
+@_entry_check("punctuation", WARNING)
+def check_punctuation(entry: Entry) -> Iterator[str]:
+    """Final punctuation as in the source (and Spanish's opening ¿ and ¡)."""
+    source, target = _final(entry.source), _final(entry.translation)
+    if not source & target and source | target != {"?", "!"}:
+        said, got = min(source), min(target)
+        yield f"the source ends with {said or 'no punctuation'!r}, the translation with {got or 'none'!r}"
+    if entry.locale.split("_")[0] in ("es", "gl", "ast"):
+        for opening, closing in (("¿", "?"), ("¡", "!")):
+            if entry.translation.count(closing) > entry.translation.count(opening):
+                yield f"a '{closing}' without its opening '{opening}'"
+
+
+LENGTH_RATIO = (0.5, 2.2)  # Spanish runs 15-30% longer than English; outside this, something is off
+LENGTH_MINIMUM = 40  # characters; short strings vary too much to judge
+
+
+@_entry_check("length", WARNING)
+def check_length(entry: Entry) -> Iterator[str]:
+    """A translation much shorter or longer than the source (a lost or doubled sentence)."""
+    source, target = len(_plain(entry.source)), len(_plain(entry.translation))
+    if source < LENGTH_MINIMUM:
+        return
+    ratio = target / source
+    if not LENGTH_RATIO[0] <= ratio <= LENGTH_RATIO[1]:
+        yield f"the translation is {ratio:.1f} times as long as the source (usually 1.0-1.3)"
+
+
+# -- source checks ---------------------------------------------------------------------------
+
+SCAFFOLDING = re.compile(
+    r"placeholder(?: slot| text)?|lorem ipsum.*|todo\b.*|tbd|fixme\b.*|xxx+|insert .* here|\?\?\?+", re.I
+)
+
+
+@_source_check("mojibake", ERROR)
+def source_mojibake(doc: Document, segments) -> Iterator[tuple[int, str]]:
+    """Text decoded with the wrong encoding somewhere upstream ("Patientsâ€™")."""
+    import ftfy
+
+    for number, line in enumerate(doc.text.splitlines(), 1):
+        fixed = ftfy.fix_encoding(line)
+        if fixed != line or "\ufffd" in line:
+            words = [w for w, f in zip(line.split(), fixed.split()) if w != f] or ["\ufffd"]
+            shown = ", ".join(f"{w!r} (should be {ftfy.fix_encoding(w)!r})" for w in words[:3])
+            yield number, f"mojibake: {shown}"
+
+
+@_source_check("scaffolding", ERROR)
+def source_scaffolding(doc: Document, segments) -> Iterator[tuple[int, str]]:
+    """Leftover template text ("Placeholder slot", "TODO") that would reach patients."""
+    for segment in segments:
+        if SCAFFOLDING.fullmatch(segment.text.strip()):
+            yield segment.line, f"leftover scaffolding text {segment.text.strip()!r}"
+
+
+def _inline_tokens(doc: Document):
+    """Every inline token of the body with its first source line."""
+    for token in markdown_parser().parse(doc.body):
+        if token.type == "inline" and token.map:
+            yield doc.body_line + token.map[0], token
+
+
+@_source_check("empty-heading", ERROR)
+def source_empty_heading(doc: Document, segments) -> Iterator[tuple[int, str]]:
+    """A heading with no text (a lone '#')."""
+    tokens = markdown_parser().parse(doc.body)
+    for opening, inline in zip(tokens, tokens[1:]):
+        if opening.type == "heading_open" and not inline.content.strip():
+            yield doc.body_line + opening.map[0], f"empty heading '{opening.markup}'"
+
+
+_BROKEN_LINK = (
+    (re.compile(r"\[[^\[\]]+\]\s+\((?:https?:|/|#)"), "a space between ']' and '(' breaks this link"),
+    (re.compile(r"\[[^\[\]]*\]\([^)]*$"), "a link whose '(' is never closed"),
+    (re.compile(r"\[[^\[\]]*\]\([^)]*\)"), "text that looks like a link but is not read as one"),
+    (re.compile(r"\[[^\[\]]+\]\[[^\[\]]*\]"), "a reference link whose label is never defined"),
+)
+
+
+@_source_check("link-syntax", ERROR)
+def source_link_syntax(doc: Document, segments) -> Iterator[tuple[int, str]]:
+    """Link syntax that Markdown does not read as a link, and links with no text or target."""
+    for line, inline in _inline_tokens(doc):
+        children = inline.children or []
+        text = ""
+        for child in children + [None]:
+            if child is not None and child.type == "text":
+                text += child.content
+                continue
+            for pattern, message in _BROKEN_LINK:
+                found = pattern.search(text)
+                if found:
+                    yield line, f"{message}: {found.group()[:60]}"
+                    break
+            text = ""
+        for index, child in enumerate(children):
+            if child.type == "link_open":
+                following = children[index + 1] if index + 1 < len(children) else None
+                if not child.attrGet("href"):
+                    yield line, "a link with no target"
+                if following is None or following.type == "link_close":
+                    yield line, f"a link with no text ({child.attrGet('href')})"
+
+
+@_source_check("markup", WARNING)
+def source_markup(doc: Document, segments) -> Iterator[tuple[int, str]]:
+    """Bold or code markers that never close, shown to patients as stray characters."""
+    for segment in segments:
+        if segment.kind in ("front-matter", "image-alt"):
+            continue
+        _, loose = _structure(segment.text)
+        for delimiter in sorted(set(loose) - {"[", "]"}):
+            yield segment.line, f"unmatched {delimiter}"
