@@ -143,6 +143,74 @@ COMMANDS: dict[str, tuple[Callable, str, str, Callable[[argparse.ArgumentParser]
 }
 
 
+# -- publishing: the ui domain and release builds -----------------------------
+
+EXIT_BLOCKED = 6  # release --strict: some sheet was blocked (not reviewed, stale or failing a check)
+
+
+def cmd_ui(config: Config, args) -> int:
+    from . import ui
+
+    report = workflow.Report()
+    for locale in _locales(config, args):
+        try:
+            catalog, summary, changed = ui.update_ui(config, locale)
+        except L10nError as err:
+            report.problems.append(err)
+            continue
+        reviewed = sum(1 for e in catalog if not e.obsolete and e.msgstr and "fuzzy" not in e.flags)
+        active = sum(1 for e in catalog if not e.obsolete)
+        report.totals["strings"] = active
+        report.lines.append(f"{catalog.fpath}: {reviewed}/{active} reviewed; {summary}"
+                            + ("" if changed else " (unchanged)"))
+    return _report(args, report, "ui")
+
+
+def cmd_release(config: Config, args) -> int:
+    import os
+
+    from . import release
+
+    sources = workflow.select_sources(config, args.sheets)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not epoch.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
+    code = EXIT_OK
+    for locale in _locales(config, args):
+        report, sheets = release.release(config, locale, sources, args.draft,
+                                         int(epoch) if epoch else None, _progress(args))
+        code = max(code, _report(args, report, f"{'draft' if args.draft else 'release'} {locale}"))
+        if args.strict and not args.draft and any(s.status == release.BLOCKED for s in sheets) and code == EXIT_OK:
+            code = EXIT_BLOCKED
+    return code
+
+
+COMMANDS.update({
+    "ui": (
+        cmd_ui,
+        "extract the page templates' own strings into locales/templates/ui.pot and update each locale's ui.po",
+        "l10n ui --locale es          # then translate locales/es/LC_MESSAGES/ui.po",
+        lambda p: _locale_argument(p),
+    ),
+    "release": (
+        cmd_release,
+        "write dist/<locale>/ (Markdown + HTML, manifest) and dist/<locale>.tar.gz with only the reviewed sheets",
+        "l10n release --locale es            # blocked sheets are listed on stderr\n"
+        "  l10n release --locale es --strict   # exit 6 if any sheet is blocked (CI)\n"
+        "  l10n release --locale es --draft    # dist/es-draft/: every sheet, unreviewed text bannered",
+        lambda p: (
+            _locale_argument(p),
+            p.add_argument("--strict", action="store_true",
+                           help=f"exit {EXIT_BLOCKED} when any sheet is blocked"),
+            p.add_argument("--draft", action="store_true",
+                           help="internal review build: every sheet, fuzzy text included, under a banner, "
+                                "in dist/<locale>-draft/ (no archive)"),
+            _sheets_argument(p),
+        ),
+    ),
+})
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="l10n",
