@@ -211,6 +211,131 @@ COMMANDS.update({
 })
 
 
+# -- QA: check, stats, review ---------------------------------------------------------
+
+# `l10n check` exit codes for CI gates; the most serious finding wins, and a file
+# that could not be read at all (EXIT_FAILED, 1) is more serious than any of them.
+EXIT_CHECK_ERRORS = 3  # an error-level QA problem: lost link, changed number or dose, broken markup...
+EXIT_FUZZY_LEFT = 4  # no error, but fuzzy (unreviewed: machine, memory, changed source) strings remain
+EXIT_UNTRANSLATED_LEFT = 5  # no error, nothing fuzzy, but some strings have no translation
+
+
+def check_exit_code(problems, sheet_stats, failures) -> int:
+    """The exit code of ``l10n check``: 1, 3, 4, 5 in that order of seriousness, else 0."""
+    if failures:
+        return EXIT_FAILED
+    if any(p.severity == "error" for p in problems):
+        return EXIT_CHECK_ERRORS
+    if any(s.fuzzy for s in sheet_stats):
+        return EXIT_FUZZY_LEFT
+    if any(s.strings["untranslated"] for s in sheet_stats):
+        return EXIT_UNTRANSLATED_LEFT
+    return EXIT_OK
+
+
+def _qa(config: Config, args, locale: str):
+    from . import stats
+
+    return stats.read_sheets(config, locale, workflow.select_sources(config, args.sheets), _progress(args))
+
+
+def cmd_check(config: Config, args) -> int:
+    import dataclasses
+    import json
+
+    problems, sheet_stats, failures, seen = [], [], [], set()
+    for locale in _locales(config, args):
+        states, failed = _qa(config, args, locale)
+        failures += failed
+        for state in states:
+            if state.doc.path not in seen:  # an English sheet's problems once, not once per locale
+                seen.add(state.doc.path)
+                problems += state.source_problems
+            problems += state.problems
+            sheet_stats.append(state.stats)
+    code = check_exit_code(problems, sheet_stats, failures)
+    if args.format == "json":
+        print(json.dumps({"exit": code, "problems": [dataclasses.asdict(p) for p in problems],
+                          "failures": [str(f) for f in failures], "sheets": [s.as_dict() for s in sheet_stats]},
+                         ensure_ascii=False, indent=2))
+        return code
+    for item in problems + failures:
+        print(item, file=sys.stderr)
+    errors = sum(p.severity == "error" for p in problems)
+    print(f"check: {errors} errors, {len(problems) - errors} warnings; "
+          f"{sum(s.fuzzy for s in sheet_stats)} fuzzy, "
+          f"{sum(s.strings['untranslated'] for s in sheet_stats)} untranslated in {len(sheet_stats)} sheets"
+          + (f"; {len(failures)} failed" if failures else "") + f" (exit {code})")
+    return code
+
+
+def cmd_stats(config: Config, args) -> int:
+    from . import stats
+
+    sheet_stats, failures = [], []
+    for locale in _locales(config, args):
+        states, failed = _qa(config, args, locale)
+        sheet_stats += [state.stats for state in states]
+        failures += failed
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    print(stats.stats_json(sheet_stats) if args.format == "json" else stats.format_table(sheet_stats))
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def cmd_review(config: Config, args) -> int:
+    from pathlib import Path
+
+    from . import review
+
+    folder = Path(args.output) if args.output else config.root / config.build_dir / "review"
+    report = workflow.Report()
+    for locale in _locales(config, args):
+        states, failed = _qa(config, args, locale)
+        report.problems += failed
+        target = folder / f"{locale}.html"
+        changed = review.write_page(target, states, locale, config.root / "templates")
+        problems = sum(len(s.problems) + len(s.source_problems) for s in states)
+        report.totals["sheets"] += len(states)
+        report.lines.append(f"{config.display(target)}: {len(states)} sheets, {problems} QA problems shown"
+                            + ("" if changed else " (unchanged)") + f"; open file://{target.resolve()}")
+    return _report(args, report, "review")
+
+
+def _format_argument(parser: argparse.ArgumentParser, human: str) -> None:
+    parser.add_argument("--format", choices=(human, "json"), default=human, help=f"output format (default: {human})")
+
+
+COMMANDS.update({
+    "check": (
+        cmd_check,
+        "QA-check the translations (links, numbers, doses, markup, names...) and the English sheets; "
+        f"exit {EXIT_CHECK_ERRORS} on errors, {EXIT_FUZZY_LEFT} if fuzzy strings are left, "
+        f"{EXIT_UNTRANSLATED_LEFT} if untranslated ones are",
+        "l10n check --locale es                 # path:line: severity [check] message, on stderr\n"
+        "  l10n check --locale es --format json   # for CI dashboards",
+        lambda p: (_locale_argument(p), _format_argument(p, "text"), _sheets_argument(p)),
+    ),
+    "stats": (
+        cmd_stats,
+        "how far each sheet is: strings and words reviewed, fuzzy, untranslated; ready for release or not",
+        "l10n stats --locale es\n  l10n stats --format json",
+        lambda p: (_locale_argument(p), _format_argument(p, "table"), _sheets_argument(p)),
+    ),
+    "review": (
+        cmd_review,
+        "write an HTML review page per locale: English and translation side by side, status, QA problems, "
+        "and the sheet as a patient would read it",
+        "l10n review --locale es      # -> build/review/es.html; open it in a browser",
+        lambda p: (
+            _locale_argument(p),
+            p.add_argument("-o", "--output", metavar="DIR", help="folder for <locale>.html (default: build/review)"),
+            _sheets_argument(p),
+        ),
+    ),
+})
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="l10n",
