@@ -23,14 +23,14 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-def _progress(args) -> Callable | None:
+def _progress(args, unit: str = "sheet") -> Callable | None:
     """A progress bar on stderr for long runs in a terminal; nothing in CI logs."""
     if args.quiet:
         return None
     from tqdm import tqdm
 
     def bar(items):
-        return tqdm(items, desc=args.command, unit="sheet", file=sys.stderr, disable=None, leave=False,
+        return tqdm(items, desc=args.command, unit=unit, file=sys.stderr, disable=None, leave=False,
                     mininterval=0.5)
 
     return bar
@@ -83,17 +83,80 @@ def cmd_build(config: Config, args) -> int:
 
 
 def cmd_run(config: Config, args) -> int:
-    """extract -> update -> build, stopping at the first stage that fails."""
+    """extract -> update -> pretranslate -> build, stopping at the first stage that fails."""
     sources = workflow.select_sources(config, args.sheets)
     code = _report(args, workflow.extract(config, sources, _progress(args)), "extract")
     for locale in _locales(config, args):
         if code:
             break
         code = _report(args, workflow.update(config, locale, sources, _progress(args)), f"update {locale}")
+        if not code and args.engine != "none":
+            from .pretranslate import pretranslate
+
+            report = pretranslate(config, locale, sources, args.engine, progress=_progress(args, "batch"))
+            code = _report(args, report, f"pretranslate {locale}")
         if not code:
             report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args))
             code = _report(args, report, f"build {locale}")
     return code
+
+
+def cmd_pretranslate(config: Config, args) -> int:
+    from .pretranslate import pretranslate
+
+    sources = workflow.select_sources(config, args.sheets)
+    code = EXIT_OK
+    for locale in _locales(config, args):
+        report = pretranslate(config, locale, sources, args.engine, args.refresh, not args.no_memory,
+                              _progress(args, "batch"))
+        code = max(code, _report(args, report, f"pretranslate {locale}"))
+    return code
+
+
+def cmd_engines(config: Config, args) -> int:
+    from .engines import argos, list_engines
+
+    if args.action == "install":
+        if not args.file:
+            raise ConfigError("'l10n engines install' needs a FILE.argosmodel")
+        print(f"installed {argos.install(args.file)}")
+        return EXIT_OK
+    if args.file:
+        raise ConfigError("'l10n engines' takes a FILE only with 'install'")
+    for locale in _locales(config, args):
+        for status in list_engines(config.source_locale, locale):
+            state = "available" if status.available else "unavailable"
+            print(f"{status.name:10} {config.source_locale}->{locale} {state}: {status.detail}")
+    return EXIT_OK
+
+
+def cmd_memory(config: Config, args) -> int:
+    from .memory import Memory
+    from .pretranslate import memory_path, sync_memory
+
+    path = memory_path(config)
+    if args.action in ("import", "export") and not args.file:
+        raise ConfigError(f"'l10n memory {args.action}' needs a FILE.tmx")
+    with Memory(path, config.display(path)) as memory:
+        for locale in _locales(config, args):
+            if args.action == "import":
+                count = memory.import_tmx(args.file, locale, config.source_locale)
+                print(f"memory {locale}: imported {count} units from {args.file}")
+                continue
+            count = sync_memory(config, locale, memory)
+            if args.action == "export":
+                total = memory.export_tmx(args.file, locale, config.source_locale)
+                print(f"memory {locale}: exported {total} units to {args.file}")
+            else:
+                print(f"memory {locale}: {count} reviewed units from the PO files, "
+                      f"{len(memory.units(locale))} in all ({config.display(path)})")
+    return EXIT_OK
+
+
+def _engine_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", metavar="NAME", default=None,
+                        help="argos, apertium, auto (first available) or none (memory only); "
+                             "default: [tool.l10n.pretranslate] engine, else auto")
 
 
 def _sheets_argument(parser: argparse.ArgumentParser) -> None:
@@ -132,12 +195,48 @@ COMMANDS: dict[str, tuple[Callable, str, str, Callable[[argparse.ArgumentParser]
     ),
     "run": (
         cmd_run,
-        "the whole job: extract, update and build",
-        "l10n run --locale es",
+        "the whole job: extract, update, pretranslate and build",
+        "l10n run --locale es\n  l10n run --locale es --engine none   # memory only, no machine translation",
         lambda p: (
             _locale_argument(p),
+            _engine_argument(p),
             p.add_argument("--include-fuzzy", action="store_true", help="build with unreviewed text too"),
             _sheets_argument(p),
+        ),
+    ),
+    "pretranslate": (
+        cmd_pretranslate,
+        "fill empty strings from translation memory, the glossary and an offline engine (as fuzzy)",
+        "l10n pretranslate --locale es\n"
+        "  l10n pretranslate --locale es --engine apertium --refresh   # redo l10n's own unedited drafts",
+        lambda p: (
+            _locale_argument(p),
+            _engine_argument(p),
+            p.add_argument("--refresh", action="store_true",
+                           help="also redo earlier pretranslations nobody has edited (never a person's text)"),
+            p.add_argument("--no-memory", action="store_true", help="do not use the translation memory"),
+            _sheets_argument(p),
+        ),
+    ),
+    "engines": (
+        cmd_engines,
+        "list the machine translation engines and whether they can run here, or install an Argos package",
+        "l10n engines\n  l10n engines install translate-en_es-1_9.argosmodel",
+        lambda p: (
+            _locale_argument(p),
+            p.add_argument("action", nargs="?", choices=["list", "install"], default="list"),
+            p.add_argument("file", nargs="?", metavar="FILE", help="the .argosmodel file to install"),
+        ),
+    ),
+    "memory": (
+        cmd_memory,
+        "show, rebuild, import into or export the translation memory (TMX)",
+        "l10n memory                        # rebuild from the PO files and count\n"
+        "  l10n memory export es.tmx\n  l10n memory import vendor.tmx --locale es",
+        lambda p: (
+            _locale_argument(p),
+            p.add_argument("action", nargs="?", choices=["status", "import", "export"], default="status"),
+            p.add_argument("file", nargs="?", metavar="FILE", help="the TMX file to import or export"),
         ),
     ),
 }

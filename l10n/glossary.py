@@ -1,0 +1,133 @@
+"""Terms: what is never translated, and what must be translated one way.
+
+A locale's glossary is ``locales/<locale>/glossary.csv``, a UTF-8 CSV file
+translators edit in any spreadsheet or text editor::
+
+    term,translation,note
+    multiple myeloma,mieloma múltiple,
+    clinical trials,estudios clínicos,plural listed on its own
+    DailyMed,,do not translate: an empty translation keeps the term
+
+* ``term`` is English, matched as whole words, ignoring case; the longest
+  term wins where two overlap.  Write each form you need (singular, plural).
+* ``translation`` is required wherever the term occurs; empty means *do not
+  translate* (the English term stays, in the case it was written).
+* ``note`` is for people; l10n ignores it.  A row whose first cell starts
+  with ``#`` is a comment.
+
+Every sheet also brings its own do-not-translate terms (:func:`sheet_terms`):
+the drug's name (the title without `` - NCI``), the brand names under "US
+Brand Name(s)" and the pronunciation line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from .errors import L10nError
+from .files import read_text
+from .masking import Protection
+from .segment import Segment
+
+__all__ = ["Glossary", "GlossaryError", "read_glossary", "parse_glossary", "sheet_terms", "protection", "COLUMNS"]
+
+COLUMNS = ("term", "translation", "note")
+
+
+class GlossaryError(L10nError):
+    """A glossary file cannot be read."""
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """A locale's terms: lower-case English term -> required translation, or None (keep)."""
+
+    terms: Mapping[str, str | None]
+    path: str = ""
+
+    @property
+    def keep(self) -> tuple[str, ...]:
+        return tuple(t for t, v in self.terms.items() if v is None)
+
+
+def parse_glossary(text: str, path: str) -> Glossary:
+    """Parse glossary CSV text; problems raise :class:`GlossaryError` at ``path:line``.
+
+    >>> g = parse_glossary("term,translation,note\\nDrug,medicamento,\\nFDA,,\\n", "g.csv")
+    >>> dict(g.terms)
+    {'drug': 'medicamento', 'fda': None}
+    """
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    terms: dict[str, str | None] = {}
+    where: dict[str, int] = {}
+    header_seen = False
+    for row in rows:
+        line = rows.line_num
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in row]
+        if not header_seen:
+            if [c.lower() for c in cells[:2]] != list(COLUMNS[:2]):
+                raise GlossaryError(f"the first row must be the header '{','.join(COLUMNS)}'", path, line)
+            header_seen = True
+            continue
+        if len(cells) > len(COLUMNS):
+            raise GlossaryError(f"{len(cells)} cells; expected at most {len(COLUMNS)} ({', '.join(COLUMNS)})", path, line)
+        term = " ".join(cells[0].split())
+        translation = " ".join(cells[1].split()) if len(cells) > 1 else ""
+        if not term or not any(ch.isalnum() for ch in term):
+            raise GlossaryError("the term is empty", path, line)
+        key = term.lower()
+        if key in terms:
+            raise GlossaryError(f"the term {term!r} is listed twice (first at line {where[key]})", path, line)
+        terms[key] = translation or None
+        where[key] = line
+    return Glossary(terms, path)
+
+
+def read_glossary(path: str | os.PathLike, display: str | None = None) -> Glossary:
+    """Read a glossary file; a missing file is an empty glossary."""
+    shown = display or str(path)
+    if not os.path.exists(path):
+        return Glossary({}, shown)
+    return parse_glossary(read_text(path, shown), shown)
+
+
+_PRONUNCIATION = re.compile(r"\(([A-Za-z]+(?:[- ][A-Za-z]+)+)\)")
+_SUFFIX = re.compile(r"\s+-\s+NCI\s*$")
+
+
+def sheet_terms(segments: Sequence[Segment]) -> tuple[str, ...]:
+    """Do-not-translate terms a sheet names itself: drug, brand names, pronunciation.
+
+    >>> from l10n.document import parse_document
+    >>> from l10n.segment import segment_document
+    >>> doc = parse_document("---\\ntitle: Carfilzomib - NCI\\n---\\n# Carfilzomib\\n\\n(kar-FIL-zoh-mib)\\n\\n"
+    ...                      "US Brand Name(s)\\n\\nKyprolis, Kyp\\n", "x.md")
+    >>> sheet_terms(segment_document(doc))
+    ('Carfilzomib', 'kar-FIL-zoh-mib', 'Kyprolis', 'Kyp')
+    """
+    found: list[str] = []
+    for index, seg in enumerate(segments):
+        if seg.key == "front-matter/title":
+            found.append(_SUFFIX.sub("", seg.text).strip())
+        elif seg.kind == "paragraph" and _PRONUNCIATION.fullmatch(seg.text.strip()):
+            found.append(seg.text.strip()[1:-1])
+        elif seg.text.strip().lower().startswith("us brand name") and index + 1 < len(segments):
+            brands = segments[index + 1].text
+            found.extend(b.strip() for b in re.split(r"[,;\n]", brands) if b.strip())
+    seen: set[str] = set()
+    return tuple(t for t in found if t and any(c.isalpha() for c in t) and not (t.lower() in seen or seen.add(t.lower())))
+
+
+def protection(glossary: Glossary | None, keep: Iterable[str] = ()) -> Protection:
+    """The masks for one sheet: the glossary plus the sheet's own terms (kept as they are)."""
+    terms: dict[str, str | None] = dict(glossary.terms) if glossary else {}
+    for term in keep:
+        terms[term.lower()] = None  # a sheet's own name wins over a glossary translation
+    return Protection(terms)
