@@ -57,6 +57,7 @@ __all__ = [
     "check_catalog",
     "check_source",
     "sheet_terms",
+    "entry_targets",
 ]
 
 ERROR = "error"
@@ -147,7 +148,8 @@ class Entry:
         return _match_numbers(self.source, self.translation, self.locale)
 
 
-def _entry_targets(entry: polib.POEntry) -> dict[str, str]:
+def entry_targets(entry: polib.POEntry) -> dict[str, str]:
+    """What each ``[N]``/``{N}`` of an entry stands for, from its extracted comment."""
     # polib wraps long extracted comments: "[1]:\nhttps://..." is one target.
     return {m.group(1): m.group(2) for m in _COMMENT_TARGET.finditer(re.sub(r":\n", ": ", entry.comment or ""))}
 
@@ -235,7 +237,7 @@ def check_catalog(
             segment=by_key.get(entry_key(entry)) or _segment_for(entry),
             locale=locale,
             terms=all_terms,
-            targets=_entry_targets(entry),
+            targets=entry_targets(entry),
         )
         line = getattr(entry, "linenum", None)
         for check in ENTRY_CHECKS:

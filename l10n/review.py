@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .build import build_sheet
-from .checks import Problem
+from .checks import Problem, entry_targets
 from .document import parse_document
 from .errors import L10nError
 from .files import write_text_atomic
@@ -48,6 +48,7 @@ class Row:
     status: str
     note: str  # where a fuzzy translation came from (the translator comment)
     previous: str  # the English it was translated from, when that changed
+    targets: tuple[tuple[str, str], ...]  # ("[1]", url): what the placeholders stand for
     problems: tuple[Problem, ...]
 
     @property
@@ -110,6 +111,7 @@ def sheet_review(state: SheetState) -> SheetReview:
                 status=status,
                 note=entry.tcomment or "",
                 previous=entry.previous_msgid or "",
+                targets=tuple(entry_targets(entry).items()),
                 problems=tuple(by_line.pop(line, ())) if line is not None else (),
             )
         )
@@ -118,10 +120,12 @@ def sheet_review(state: SheetState) -> SheetReview:
         doc = parse_document(built.text, state.doc.path)
         title = str(doc.metadata.get("title", state.doc.slug))
         html = patient_html(doc.body)
-        fuzzy = built.counts["fuzzy"]
-        english = built.counts["untranslated"] + built.counts["refused"]
-        note = (f"draft: {fuzzy} unreviewed string(s) included" if fuzzy else "reviewed text only") + (
-            f"; {english} string(s) still in English" if english else "")
+        counts = built.counts
+        note = "; ".join(
+            [f"draft: {counts['fuzzy']} unreviewed string(s) included" if counts["fuzzy"] else "reviewed text only"]
+            + ([f"{counts['untranslated']} untranslated string(s) in English"] if counts["untranslated"] else [])
+            + ([f"{counts['refused']} translation(s) the build refuses, English instead"] if counts["refused"] else [])
+        )
     except L10nError as err:
         title, html, note = state.doc.slug, Markup(""), f"cannot be built: {err}"
     return SheetReview(
