@@ -41,11 +41,12 @@ from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import polib
+from markdown_it import MarkdownIt
 
 from .catalog import entry_key
 from .document import Document
 from .errors import TranslationError
-from .segment import Placeholder, Segment, markdown_parser, render
+from .segment import Placeholder, Segment, render
 
 __all__ = [
     "ERROR",
@@ -122,6 +123,12 @@ def _source_check(name: str, severity: str):
         return function
 
     return register
+
+
+@lru_cache(maxsize=None)
+def _markdown() -> MarkdownIt:
+    """CommonMark with GFM tables and strikethrough: what the sheets are read as."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 # -- what an entry check sees ------------------------------------------------------
@@ -492,7 +499,7 @@ _DELIMITERS = ("**", "__", "~~", "`", "*", "[", "]")
 def _inline(text: str) -> list:
     numbers = set(_LINK_REF.findall(text))
     env = {"references": {n: {"href": "", "title": ""} for n in numbers}}
-    tokens = markdown_parser().parseInline(text.replace("\n", "  \n"), env)[0].children or []
+    tokens = _markdown().parseInline(text.replace("\n", "  \n"), env)[0].children or []
     return list(tokens)
 
 
@@ -513,11 +520,15 @@ def _structure(text: str) -> tuple[Counter, Counter]:
 
 @_entry_check("markup", ERROR)
 def check_markup(entry: Entry) -> Iterator[str]:
-    """Bold, italics, code spans and brackets balanced as in the source."""
+    """Bold, italics, code spans and brackets balanced as in the source; no HTML added."""
     source_spans, source_loose = _structure(entry.source)
     spans, loose = _structure(entry.translation)
     for delimiter in sorted(loose - source_loose):
         yield f"unmatched {delimiter} in the translation"
+    source_html = {t.content for t in _inline(entry.source) if t.type == "html_inline"}
+    for token in _inline(entry.translation):
+        if token.type == "html_inline" and token.content not in source_html:
+            yield f"the translation adds HTML the source does not have: {token.content}"
     for kind in sorted(set(source_spans) | set(spans)):
         if kind in ("link", "image"):
             continue  # the links check says which
@@ -648,7 +659,7 @@ def source_scaffolding(doc: Document, segments) -> Iterator[tuple[int, str]]:
 
 def _inline_tokens(doc: Document):
     """Every inline token of the body with its first source line."""
-    for token in markdown_parser().parse(doc.body):
+    for token in _markdown().parse(doc.body):
         if token.type == "inline" and token.map:
             yield doc.body_line + token.map[0], token
 
@@ -656,7 +667,7 @@ def _inline_tokens(doc: Document):
 @_source_check("empty-heading", ERROR)
 def source_empty_heading(doc: Document, segments) -> Iterator[tuple[int, str]]:
     """A heading with no text (a lone '#')."""
-    tokens = markdown_parser().parse(doc.body)
+    tokens = _markdown().parse(doc.body)
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "heading_open" and not inline.content.strip():
             yield doc.body_line + opening.map[0], f"empty heading '{opening.markup}'"

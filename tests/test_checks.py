@@ -55,6 +55,7 @@ CASES = [
      "**Mieloma múltiple** que ha regresado."),
     ("markup", "Use `dexamethasone` too.", "Use `dexametasona también.", "Use `dexamethasone` también."),
     ("markup", "It is *not* approved.", "No está aprobado.", "*No* está aprobado."),
+    ("markup", "Use in Cancer", "<script>alert(1)</script>Uso en el cáncer", "Uso en el cáncer"),
     ("render", "Lenalidomide and more", "1. Lenalidomida y más", "Lenalidomida y más"),
     ("whitespace", "Yes, it is.", " Sí, lo es.", "Sí, lo es."),
     ("punctuation", "Carfilzomib is approved to treat:", "El carfilzomib está aprobado para tratar.",
