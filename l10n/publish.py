@@ -158,7 +158,8 @@ def publish_sheet(
     """Markdown and HTML for one built sheet in ``locale``."""
     reader = Locale.parse(locale.replace("-", "_"))
     source_language = Locale.parse(source_locale.replace("-", "_")).get_display_name(reader)
-    marker = templates.gettext(ENGLISH_ONLY_LINK) % {"language": source_language}
+    # The marker goes into the Markdown body: entities, so it can only ever be text.
+    marker = (templates.gettext(ENGLISH_ONLY_LINK) % {"language": source_language}).translate(_MARKDOWN_SPECIAL)
     localized = localize_links(built, rules, marker)
     doc = parse_document(localized.text, built.path)
     meta = doc.metadata

@@ -306,6 +306,8 @@ def release(
     base_url = settings.get("base-url", "")
     files: dict[str, bytes] = {}
     sheets: list[SheetRelease] = []
+    for status in (DRAFT,) if draft else (RELEASED, BLOCKED):
+        report.totals[status] = 0  # the summary names released before blocked
     released_docs: list[Document] = []
     with tempfile.TemporaryDirectory(prefix="l10n-ui-") as mo_dir:
         translations = compile_ui(config, locale, mo_dir, use_fuzzy=draft)

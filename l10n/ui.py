@@ -28,7 +28,7 @@ from . import __version__
 from .catalog import WRAP_WIDTH, is_translated, read_catalog, update_catalog, write_catalog
 from .catalog import UpdateSummary, entry_key
 from .config import Config
-from .errors import CatalogError, ConfigError
+from .errors import CatalogError, ConfigError, L10nError
 
 __all__ = [
     "DOMAIN",
@@ -86,11 +86,12 @@ def _messages(config: Config) -> Iterable[tuple[str, int, str | tuple, list[str]
     sources.append(("python", Path(__file__), "l10n/ui.py"))
     for method, path, shown in sources:
         with open(path, "rb") as handle:
-            options = {"trimmed": "true"} if method != "python" else {}
+            # silent=false: a template syntax error is an error, not a file with no strings
+            options = {"trimmed": "true", "silent": "false"} if method != "python" else {}
             try:
                 found = list(extract(method, handle, KEYWORDS, COMMENT_TAGS, options))
             except Exception as err:  # a template syntax error: say where
-                raise ConfigError(f"cannot extract strings: {err}", shown, getattr(err, "lineno", None)) from None
+                raise L10nError(f"cannot extract strings: {err}", shown, getattr(err, "lineno", None)) from None
         for line, message, comments, context in found:
             yield shown, line, message, comments, context
 

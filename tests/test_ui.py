@@ -1,0 +1,113 @@
+"""The ui domain: the templates' own strings, extracted, translated, compiled to MO."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import ROOT, msgfmt_check, require_tool, run_l10n
+from l10n import ui
+from l10n.catalog import catalog_text
+from l10n.config import load_config
+
+EXPECTED = {
+    "Last reviewed: %(date)s",
+    "Source: %(source)s",
+    "Read the original in %(language)s",
+    "(in %(language)s)",
+}
+
+
+@pytest.fixture
+def ui_project(tmp_path: Path) -> Path:
+    """A project with its own copy of the templates and of the Spanish ui.po."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "l10n.toml").write_text('locales = ["es"]\n')
+    po = tmp_path / "locales" / "es" / "LC_MESSAGES"
+    po.mkdir(parents=True)
+    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", po / "ui.po")
+    return tmp_path
+
+
+def test_extraction_finds_template_and_python_strings():
+    template = ui.extract_ui(load_config(ROOT))
+    msgids = {e.msgid for e in template}
+    assert EXPECTED <= msgids
+    assert any(m.startswith("Draft:") for m in msgids)
+    by_id = {e.msgid: e for e in template}
+    assert "python-format" in by_id["Last reviewed: %(date)s"].flags
+    # Found in both templates, and a translator comment travels with it.
+    assert {f for f, _ in by_id["Last reviewed: %(date)s"].occurrences} == {"templates/sheet.md.j2", "templates/page.html.j2"}
+    assert "30 de diciembre" in by_id["Last reviewed: %(date)s"].comment
+    assert by_id["(in %(language)s)"].occurrences[0][0] == "l10n/ui.py"
+
+
+def test_committed_ui_catalogs_are_current_complete_and_valid():
+    config = load_config(ROOT)
+    on_disk = (ROOT / "locales" / "templates" / "ui.pot").read_text(encoding="utf-8")
+    assert on_disk == catalog_text(ui.extract_ui(config)), "run 'l10n ui' and commit locales/templates/ui.pot"
+    assert ui.ui_problems(config, "es") == []
+    msgfmt_check(ROOT / "locales" / "templates" / "ui.pot")
+    msgfmt_check(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po")
+
+
+def test_compiled_mo_serves_spanish_and_msgunfmt_reads_it(tmp_path):
+    translations = ui.compile_ui(load_config(ROOT), "es", tmp_path)
+    assert translations.gettext("Last reviewed: %(date)s") == "Última revisión: %(date)s"
+    assert translations.gettext("(in %(language)s)") % {"language": "inglés"} == "(en inglés)"
+    mo = tmp_path / "es" / "LC_MESSAGES" / "ui.mo"
+    done = subprocess.run([require_tool("msgunfmt"), str(mo)], capture_output=True, text=True, check=True)
+    assert 'msgstr "Fuente: %(source)s"' in done.stdout
+
+
+def test_fuzzy_ui_strings_only_in_drafts(ui_project, tmp_path):
+    po_path = ui_project / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    catalog = polib.pofile(str(po_path))
+    catalog.find("Source: %(source)s").flags.append("fuzzy")
+    catalog.save()
+    config = load_config(ui_project)
+    assert ui.compile_ui(config, "es", tmp_path / "a").gettext("Source: %(source)s") == "Source: %(source)s"
+    assert ui.compile_ui(config, "es", tmp_path / "b", use_fuzzy=True).gettext("Source: %(source)s") == "Fuente: %(source)s"
+    problems = [str(p) for p in ui.ui_problems(config, "es")]
+    assert len(problems) == 1 and problems[0].startswith("locales/es/LC_MESSAGES/ui.po:") and "fuzzy" in problems[0]
+
+
+def test_changed_template_keeps_translations(ui_project):
+    for name in ("page.html.j2", "sheet.md.j2"):
+        path = ui_project / "templates" / name
+        path.write_text(path.read_text().replace("Source: %(source)s", "Sources: %(source)s"))
+    page = ui_project / "templates" / "page.html.j2"
+    page.write_text(page.read_text().replace("</footer>", "<p>{{ _(\"Printed from the web\") }}</p>\n</footer>"))
+    done = run_l10n(ui_project, "ui", "--locale", "es", check=True)
+    assert "1 fuzzy (source changed), 1 new" in done.stdout
+    po_path = ui_project / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    msgfmt_check(po_path)
+    catalog = polib.pofile(str(po_path))
+    changed = catalog.find("Sources: %(source)s")
+    assert changed.msgstr == "Fuente: %(source)s" and "fuzzy" in changed.flags
+    assert catalog.find("Printed from the web").msgstr == ""
+    assert catalog.find("Last reviewed: %(date)s").msgstr == "Última revisión: %(date)s"
+    problems = ui.ui_problems(load_config(ui_project), "es")
+    assert len(problems) == 2
+
+
+def test_new_locale_gets_a_ui_catalog_with_its_headers(ui_project):
+    run_l10n(ui_project, "ui", "--locale", "fr", check=True)
+    po_path = ui_project / "locales" / "fr" / "LC_MESSAGES" / "ui.po"
+    msgfmt_check(po_path)
+    catalog = polib.pofile(str(po_path))
+    assert catalog.metadata["Language"] == "fr"
+    assert catalog.metadata["Plural-Forms"].startswith("nplurals=2; plural=(n > 1)")
+    assert "[N]" not in catalog.header  # the sheets' note does not apply to ui strings
+
+
+def test_template_syntax_error_is_reported_with_its_file(ui_project):
+    (ui_project / "templates" / "sheet.md.j2").write_text("{{ _('x') }\n")
+    done = run_l10n(ui_project, "ui")
+    assert done.returncode == 1
+    assert done.stderr.startswith("templates/sheet.md.j2:1: cannot extract strings: unexpected '}'")
