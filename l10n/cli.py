@@ -90,7 +90,7 @@ def cmd_run(config: Config, args) -> int:
         if code:
             break
         code = _report(args, workflow.update(config, locale, sources, _progress(args)), f"update {locale}")
-        if not code and args.engine != "none":
+        if not code:
             from .pretranslate import pretranslate
 
             report = pretranslate(config, locale, sources, args.engine, progress=_progress(args, "batch"))

@@ -176,8 +176,15 @@ class MemoryIndex:
             if source == text:
                 continue
             unit = self._best(self.exact[source])
-            if accept(unit.target):
-                return Match("fuzzy", unit.target, unit.origin, int(score))
+            # A near match about another drug must not bring that drug's name
+            # (or dose) along: its placeables are substituted, or it is passed over.
+            _, old = skeleton(unit.source, unit.terms + self.glossary_terms)
+            _, new = skeleton(text, tuple(terms) + unit.terms + self.glossary_terms)
+            target = unit.target
+            if [p.lower() for p in old] != [p.lower() for p in new]:
+                target = _substitute(unit.target, old, new) if len(old) == len(new) else None
+            if target is not None and accept(target):
+                return Match("fuzzy", target, unit.origin, int(score))
         return None
 
 
