@@ -3,8 +3,9 @@
 Segmentation rules
 ==================
 
-The body is parsed with markdown-it-py (CommonMark, plus GFM tables and
-strikethrough).  These become one segment each:
+The body is parsed by pulldown-cmark (CommonMark, plus GFM tables and
+strikethrough; see :mod:`l10n.markdown`), which reports the exact source range
+of every element.  These become one segment each:
 
 * a heading (``heading``), ATX or setext;
 * a paragraph (``paragraph``);
@@ -72,14 +73,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Iterable, Sequence
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from .document import Document, FrontMatterValue, format_yaml_scalar, front_matter_values
 from .errors import DocumentError, TranslationError
+from .markdown import (
+    INLINE_CONTAINERS,
+    Event,
+    _content_start,
+    block_structure,
+    inline_parts,
+    markdown_parser,
+    parse_events,
+)
 
 __all__ = [
     "KINDS",
@@ -89,6 +95,7 @@ __all__ = [
     "render",
     "splice",
     "block_structure",
+    "markdown_parser",
 ]
 
 KINDS = (
@@ -101,7 +108,6 @@ KINDS = (
     "front-matter",
 )
 
-_META = "l10n"  # key of our position records in Token.meta
 _PLACEHOLDER_REF = re.compile(r"\[(\d+)\]")
 _OPAQUE = re.compile(r"\{(\d+)\}")
 
@@ -147,140 +153,6 @@ class Segment:
     yaml_style: str | None = None
 
 
-# -- the parser ---------------------------------------------------------------
-
-
-def _recording(rule_name: str, original):
-    """Wrap a markdown-it inline rule so the tokens it makes remember their position.
-
-    markdown-it gives inline tokens no source offsets; without them we could
-    not replace a link's destination or keep a hard break's exact bytes.
-    """
-
-    def rule(state, silent: bool) -> bool:
-        start = state.pos
-        first = len(state.tokens)
-        if not original(state, silent):
-            return False
-        if silent:
-            return True
-        made = state.tokens[first:]
-        if rule_name == "link":
-            label_end = state.md.helpers.parseLinkLabel(state, start, True)
-            for token in made:
-                if token.type == "link_open":
-                    token.meta[_META] = ("link", start, label_end, state.pos)
-                    break
-        elif rule_name == "image":
-            label_end = state.md.helpers.parseLinkLabel(state, start + 1, False)
-            for token in made:
-                if token.type == "image":
-                    token.meta[_META] = ("image", start, label_end, state.pos)
-                    break
-        elif rule_name == "autolink":
-            for token in made:
-                if token.type == "link_open":
-                    token.meta[_META] = ("inline", start, start, state.pos)
-                    break
-        elif rule_name == "html_inline":
-            for token in made:
-                if token.type == "html_inline":
-                    token.meta[_META] = ("inline", start, start, state.pos)
-        elif rule_name == "backticks":
-            for token in made:
-                if token.type == "code_inline":
-                    token.meta[_META] = ("code", start, start, state.pos)
-        elif made and made[-1].type in ("softbreak", "hardbreak"):
-            # newline / escape: the break runs from any trailing marker to the
-            # first character of the next line.
-            marker = start
-            if rule_name == "newline":
-                while marker > 0 and state.src[marker - 1] == " ":
-                    marker -= 1
-            made[-1].meta[_META] = (made[-1].type, marker, marker, state.pos)
-        return True
-
-    return rule
-
-
-@lru_cache(maxsize=None)
-def markdown_parser() -> MarkdownIt:
-    """The one CommonMark parser every stage shares (tables, strikethrough on)."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    for name in ("link", "image", "autolink", "html_inline", "backticks", "newline", "escape"):
-        original = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
-        md.inline.ruler.at(name, _recording(name, original))
-    return md
-
-
-# -- mapping parser content back to the file ------------------------------------
-
-
-class _SourceMap:
-    """Maps offsets in a token's ``content`` back to offsets in the file.
-
-    markdown-it builds a block's content from its lines with container prefixes
-    (list indentation, ``>`` markers) and outer whitespace removed; each content
-    line is therefore a suffix of its source line.
-    """
-
-    def __init__(self, doc: Document, lines: "_Lines", first_line: int, content: str, strip_last: bool = True):
-        self.content = content
-        self.bases: list[tuple[int, int, int]] = []  # (content start, file offset, virtual)
-        cursor = 0
-        parts = content.split("\n")
-        for i, part in enumerate(parts):
-            line_no = first_line + i
-            if line_no >= len(lines.starts):
-                raise DocumentError("cannot locate text in the source", doc.path, lines.number(line_no))
-            source = lines.text_of(line_no)
-            if i == len(parts) - 1 and strip_last:
-                source = source.rstrip()
-            visible = part.lstrip(" \t") if not source.endswith(part) else part
-            if not source.endswith(visible):
-                raise DocumentError(
-                    "cannot locate this text in the source line (unusual tabs?)",
-                    doc.path,
-                    lines.number(line_no),
-                )
-            file_offset = lines.starts[line_no] + len(source) - len(visible)
-            self.bases.append((cursor, file_offset, len(part) - len(visible)))
-            cursor += len(part) + 1
-
-    def __call__(self, offset: int) -> int:
-        index = 0
-        for i, (start, _, _) in enumerate(self.bases):
-            if start <= offset:
-                index = i
-            else:
-                break
-        start, file_offset, virtual = self.bases[index]
-        return file_offset + max(0, offset - start - virtual)
-
-
-class _Lines:
-    """The body's lines with their file offsets (markdown-it's line numbering)."""
-
-    def __init__(self, doc: Document):
-        self.doc = doc
-        first = doc.line_at(doc.body_start) - 1
-        self.starts = doc.line_starts[first:]
-        self.first_number = first + 1
-        self.ends = []
-        text = doc.text
-        for i, start in enumerate(self.starts):
-            end = self.starts[i + 1] if i + 1 < len(self.starts) else len(text)
-            while end > start and text[end - 1] in "\r\n":
-                end -= 1
-            self.ends.append(end)
-
-    def text_of(self, line: int) -> str:
-        return self.doc.text[self.starts[line] : self.ends[line]]
-
-    def number(self, line: int) -> int:
-        return self.first_number + line
-
-
 # -- building segments ---------------------------------------------------------
 
 
@@ -289,119 +161,97 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def _plain(inline: Token) -> str:
-    return "".join(
-        child.content for child in inline.children or () if child.type in ("text", "code_inline")
-    )
-
-
 def _has_letters(text: str) -> bool:
     stripped = _OPAQUE.sub("", _PLACEHOLDER_REF.sub("", text))
     return any(ch.isalpha() for ch in stripped)
 
 
-def _inline_segment(doc, where, key, kind, inline: Token, content: str, line: int, strip_last=True):
-    """Make the Segment for one inline token, or None when there is nothing to translate."""
-    lines, first_line = where
-    to_file = _SourceMap(doc, lines, first_line, content, strip_last)
-    children = list(inline.children or ())
-    real = [c for c in children if not (c.type == "text" and not c.content.strip())]
-    if len(real) == 1 and real[0].type == "image" and _META in real[0].meta:
-        _, start, label_end, _ = real[0].meta[_META]
-        alt = content[start + 2 : label_end]
-        if not _has_letters(alt):
+class _Block:
+    """A run of inline events being collected: a paragraph, heading, cell or tight list item."""
+
+    __slots__ = ("kind", "key", "start", "end", "events")
+
+    def __init__(self, kind: str, key: str, start: int, end: int):
+        self.kind, self.key, self.start, self.end = kind, key, start, end
+        self.events: list[Event] = []
+
+
+def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None:
+    """Make the Segment for one block's inline events, or None when there is nothing to translate.
+
+    ``offset`` converts body offsets to offsets in the whole file.
+    """
+    text = doc.body
+    events = block.events
+    if not events:
+        return None
+    if block.kind == "table-cell":
+        start, end = block.start, block.end
+        while start < end and text[start] in " \t":
+            start += 1
+        while end > start and text[end - 1] in " \t":
+            end -= 1
+    else:
+        start = min(e.start for e in events)
+        start = _content_start(text, start, block.start)
+        end = max(e.end for e in events)
+    if start >= end:
+        return None
+    line = doc.line_at(offset + start)
+
+    visible = [e for e in events if not (e.name == "Text" and not e.info.strip())]
+    if visible and visible[0].kind == "start" and visible[0].name == "Image" and visible[-1].kind == "end" \
+            and visible[-1].name == "Image" and sum(1 for e in visible if e.name == "Image") == 2:
+        image = inline_parts(text, events).objects[0]
+        alt = text[image.label_start : image.label_end]
+        if image.kind != "image" or not _has_letters(alt):
             return None
         return Segment(
-            key=f"{key}/img",
-            kind="image-alt",
-            text=" ".join(alt.split()),
-            line=line,
-            start=to_file(start + 2),
-            end=to_file(label_end),
+            key=f"{block.key}/img", kind="image-alt", text=" ".join(alt.split()), line=line,
+            start=offset + image.label_start, end=offset + image.label_end,
         )
 
+    parts = inline_parts(text, events)
     edits: list[tuple[int, int, str]] = []
-    objects: list[tuple[int, str, int, int, str]] = []  # (start, kind, cut_from, cut_to, target)
-    line_break = ""
-    for child in children:  # an image's alt tokens are its own: not walked
-        record = child.meta.get(_META) if child.meta else None
-        if not record:
-            continue
-        what, start, label_end, end = record
-        if what in ("link", "image"):
-            target = child.attrGet("href") if what == "link" else child.attrGet("src")
-            objects.append((start, what, label_end + 1, end, str(target or "")))
-            if what == "image":
-                # An alt text wrapped over lines is one line in the msgid.
-                for nl in range(start, label_end):
-                    if content[nl] == "\n":
-                        edits.append((nl, nl + 1, " "))
-        elif what == "inline":
-            target = child.attrGet("href") if child.type == "link_open" else ""
-            objects.append((start, "inline", start, end, str(target or "")))
-        elif what == "softbreak":
-            edits.append((start, end, " "))
-        elif what == "hardbreak":
-            edits.append((start, end, "\n"))
-            if not line_break:
-                line_break = doc.text[to_file(start) : to_file(end)]
-
     placeholders = []
-    for number, (start, what, cut_from, cut_to, target) in enumerate(sorted(objects), 1):
-        source = doc.text[to_file(cut_from) : to_file(cut_to)]
+    for number, obj in enumerate(parts.objects, 1):
+        source = text[obj.cut_from : obj.cut_to]
         label = ""
-        if what != "inline" and source in ("", "[]"):
+        if obj.kind != "inline" and source in ("", "[]"):
             # A shortcut or collapsed reference uses its text as the label; once
             # the text is translated the label must be written out.
-            label = content[start + (2 if what == "image" else 1) : cut_from - 1]
-        placeholder = Placeholder(number, what, source, target, label)
+            label = text[obj.label_start : obj.label_end]
+        placeholder = Placeholder(number, obj.kind, source, obj.target, label)
         placeholders.append(placeholder)
-        edits.append((cut_from, cut_to, placeholder.token))
-
-    text = splice(content, edits)
-    if not _has_letters(text):
+        edits.append((obj.cut_from - start, obj.cut_to - start, placeholder.token))
+    line_break = ""
+    for begin, finish, hard in parts.breaks:
+        edits.append((begin - start, finish - start, "\n" if hard else " "))
+        if hard and not line_break:
+            line_break = text[begin:finish]
+    msgid = splice(text[start:end], edits)
+    if not _has_letters(msgid):
         return None
     return Segment(
-        key=key,
-        kind=kind,
-        text=text,
-        line=line,
-        start=to_file(0),
-        end=to_file(len(content)),
-        placeholders=tuple(placeholders),
-        line_break=line_break,
+        key=block.key, kind=block.kind, text=msgid, line=line, start=offset + start, end=offset + end,
+        placeholders=tuple(placeholders), line_break=line_break,
     )
 
 
-def _table_cells(row: str) -> list[tuple[int, int]]:
-    """Cell spans of a table row, split on unescaped pipes as markdown-it does."""
-    bounds, last, escaped = [], 0, False
-    for pos, ch in enumerate(row):
-        if ch == "|" and not escaped:
-            bounds.append((last, pos))
-            last = pos + 1
-        escaped = ch == "\\"
-    bounds.append((last, len(row)))
-    if bounds and not row[bounds[0][0] : bounds[0][1]].strip():
-        bounds.pop(0)
-    if bounds and not row[bounds[-1][0] : bounds[-1][1]].strip():
-        bounds.pop()
-    return bounds
-
-
 class _Walker:
-    """Walks the block tokens, keeping the section and container path for keys."""
+    """Walks the parser's events, keeping the section and container path for keys."""
 
-    def __init__(self, doc: Document, env: dict):
+    def __init__(self, doc: Document):
         self.doc = doc
-        self.env = env  # link reference definitions, for re-parsing table cells
-        self.lines = _Lines(doc)
+        self.offset = doc.body_start
         self.segments: list[Segment] = []
         self.section_names: dict[str, int] = {}
         self.section = "top"
-        self.stack: list[tuple[str, dict[str, int]]] = [("", {})]
+        self.stack: list[tuple[str, dict[str, int], str]] = [("", {}, "root")]
+        self.block: _Block | None = None
         self.row = 0
         self.column = 0
+        self.skipping: str | None = None
 
     def _count(self, name: str) -> int:
         counters = self.stack[-1][1]
@@ -412,120 +262,120 @@ class _Walker:
         inner = "/".join(p for p in [self.stack[-1][0], *parts] if p)
         return f"{self.section}/{inner}" if inner else self.section
 
-    def _push(self, name: str) -> None:
-        self.stack.append((self._path_inner(f"{name}[{self._count(name)}]"), {}))
-
-    def _path_inner(self, part: str) -> str:
-        return "/".join(p for p in [self.stack[-1][0], part] if p)
+    def _push(self, name: str, container: str) -> None:
+        part = f"{name}[{self._count(name)}]"
+        self.stack.append(("/".join(p for p in [self.stack[-1][0], part] if p), {}, container))
 
     def _container_kind(self) -> str:
-        for path, _ in reversed(self.stack):
-            last = path.rsplit("/", 1)[-1]
-            if last.startswith("li["):
+        for _, _, container in reversed(self.stack):
+            if container == "Item":
                 return "list-item"
-            if last.startswith("blockquote["):
+            if container == "BlockQuote":
                 return "blockquote"
         return "paragraph"
 
-    def walk(self, tokens: list[Token]) -> list[Segment]:
-        for index, token in enumerate(tokens):
-            kind = token.type
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                self._push("ul" if kind == "bullet_list_open" else "ol")
-            elif kind == "list_item_open":
-                self._push("li")
-            elif kind == "blockquote_open":
-                self._push("blockquote")
-            elif kind == "table_open":
-                self._push("table")
-                self.row = 0
-            elif kind == "tr_open":
-                self.row += 1
-                self.column = 0
-            elif kind in ("th_open", "td_open"):
-                self.column += 1
-            elif kind in ("bullet_list_close", "ordered_list_close", "list_item_close",
-                          "blockquote_close", "table_close"):
-                self.stack.pop()
-            elif kind == "heading_open":
-                self._heading(token, tokens[index + 1])
-            elif kind == "paragraph_open":
-                self._paragraph(token, tokens[index + 1])
-            elif kind == "inline" and tokens[index - 1].type in ("th_open", "td_open"):
-                self._cell(token)
+    def _finish(self) -> None:
+        block, self.block = self.block, None
+        if block is not None:
+            segment = _inline_segment(self.doc, self.offset, block)
+            if segment is not None:
+                self.segments.append(segment)
+
+    def walk(self, events: list[Event]) -> list[Segment]:
+        for event in events:
+            kind, name = event.kind, event.name
+            if self.skipping:
+                if kind == "end" and name == self.skipping:
+                    self.skipping = None
+                continue
+            if name in INLINE_CONTAINERS or kind == "leaf" and name != "Rule":
+                if self.block is None:
+                    if self.stack[-1][2] != "Item" or name == "Html":
+                        continue  # nothing translatable outside a text block
+                    # A tight list item: its text sits directly in the item.
+                    self.block = _Block("list-item", self._item_key(), event.start, event.end)
+                self.block.events.append(event)
+                continue
+            if kind == "start":
+                self._start(event)
+            elif kind == "end":
+                self._end(event)
+            else:
+                self._finish()
+        self._finish()
         return self.segments
 
-    def _add(self, segment: Segment | None) -> None:
-        if segment is not None:
-            self.segments.append(segment)
+    def _item_key(self) -> str:
+        number = self._count("p")
+        return self._path() if number == 1 else self._path(f"p[{number}]")
 
-    def _heading(self, token: Token, inline: Token) -> None:
-        level = token.tag
+    def _start(self, event: Event) -> None:
+        self._finish()  # a block starting ends a tight item's text
+        name = event.name
+        if name == "List":
+            self._push("ul" if event.info is None else "ol", name)
+        elif name == "Item":
+            self._push("li", name)
+        elif name == "BlockQuote":
+            self._push("blockquote", name)
+        elif name == "Table":
+            self._push("table", name)
+            self.row = 0
+        elif name in ("TableHead", "TableRow"):
+            self.row += 1
+            self.column = 0
+        elif name == "TableCell":
+            self.column += 1
+            self.block = _Block("table-cell", self._path(f"r{self.row}c{self.column}"), event.start, event.end)
+        elif name == "Paragraph":
+            kind = self._container_kind()
+            key = self._item_key() if self.stack[-1][2] == "Item" else self._path(f"p[{self._count('p')}]")
+            self.block = _Block(kind, key, event.start, event.end)
+        elif name == "Heading":
+            level = event.info["level"].lower()
+            self.block = _Block("heading", level, event.start, event.end)
+        elif name in ("CodeBlock", "HtmlBlock", "MetadataBlock"):
+            self.skipping = name
+
+    def _end(self, event: Event) -> None:
+        name = event.name
+        if name == "Heading" and self.block is not None:
+            self._heading(self.block)
+        elif name in ("Paragraph", "TableCell"):
+            self._finish()
+        elif name in ("List", "Item", "BlockQuote", "Table"):
+            self._finish()
+            self.stack.pop()
+
+    def _heading(self, block: _Block) -> None:
+        level = block.key
         if len(self.stack) == 1:
-            base = _slug(_plain(inline))
+            plain = "".join(e.info for e in block.events if e.name in ("Text", "Code") and e.info)
+            base = _slug(plain)
             seen = self.section_names.get(base, 0) + 1
             self.section_names[base] = seen
             self.section = base if seen == 1 else f"{base}-{seen}"
-            self.stack = [("", {})]
-            key = self._path(level)
+            self.stack = [("", {}, "root")]
+            block.key = self._path(level)
         else:
-            key = self._path(f"{level}[{self._count(level)}]")
-        first_line = token.map[0]
-        line = self.lines.number(first_line)
-        content = inline.content
-        if token.markup.startswith("#"):
-            # ATX: the text sits after the opening hashes on one line.
-            source = self.lines.text_of(first_line)
-            after_hashes = source.index("#") + len(token.markup)
-            column = source.find(content, after_hashes)
-            if column < 0:
-                raise DocumentError("cannot locate heading text", self.doc.path, line)
-            # Treat the heading line as one content line cut to the text.
-            lines = _Lines(self.doc)
-            lines.starts = [self.lines.starts[first_line] + column]
-            lines.ends = [lines.starts[0] + len(content)]
-            lines.first_number = line
-            self._add(_inline_segment(self.doc, (lines, 0), key, "heading", inline, content, line))
-        else:
-            self._add(_inline_segment(self.doc, (self.lines, first_line), key, "heading", inline, content, line))
+            block.key = self._path(f"{level}[{self._count(level)}]")
+        self._finish()
 
-    def _paragraph(self, token: Token, inline: Token) -> None:
-        kind = self._container_kind()
-        number = self._count("p")
-        if kind == "list-item" and number == 1:
-            key = self._path()
-        else:
-            key = self._path(f"p[{number}]")
-        first_line = token.map[0]
-        self._add(
-            _inline_segment(
-                self.doc, (self.lines, first_line), key, kind, inline, inline.content, self.lines.number(first_line)
-            )
-        )
 
-    def _cell(self, inline: Token) -> None:
-        line_index = inline.map[0]
-        line = self.lines.number(line_index)
-        row = self.lines.text_of(line_index)
-        cells = _table_cells(row)
-        if self.column > len(cells):
-            return  # a missing cell markdown-it filled in as empty
-        start, end = cells[self.column - 1]
-        raw = row[start:end]
-        lead = len(raw) - len(raw.lstrip())
-        raw = raw.strip()
-        if not raw:
-            return
-        # Re-parse the cell's own text so positions are relative to it (the
-        # parser's content has '\|' already unescaped).
-        env = dict(self.env)
-        cell_inline = markdown_parser().parseInline(raw, env)[0]
-        lines = _Lines(self.doc)
-        lines.starts = [self.lines.starts[line_index] + start + lead]
-        lines.ends = [lines.starts[0] + len(raw)]
-        lines.first_number = line
-        key = self._path(f"r{self.row}c{self.column}")
-        self._add(_inline_segment(self.doc, (lines, 0), key, "table-cell", cell_inline, raw, line))
+def _table_cells(row: str) -> list[tuple[int, int]]:
+    """Cell spans of a table row, split on unescaped pipes as GFM does."""
+    bounds, last, escaped = [], 0, False
+    for pos, ch in enumerate(row):
+        if ch == "|" and not escaped:
+            bounds.append((last, pos))
+            last = pos + 1
+        escaped = ch == "\\" and not escaped
+    bounds.append((last, len(row)))
+    if bounds and not row[bounds[0][0] : bounds[0][1]].strip():
+        bounds.pop(0)
+    if bounds and not row[bounds[-1][0] : bounds[-1][1]].strip():
+        bounds.pop()
+    return bounds
 
 
 def _front_matter_segments(doc: Document, keys: Sequence[str]) -> list[Segment]:
@@ -573,11 +423,7 @@ def segment_document(doc: Document, front_matter_keys: Sequence[str] = ("title",
     """
     if "\x00" in doc.body:
         raise DocumentError("the sheet contains a NUL character", doc.path, doc.line_at(doc.text.index("\x00")))
-    md = markdown_parser()
-    env: dict = {}
-    body = doc.body
-    tokens = md.parse(body, env)
-    body_segments = _Walker(doc, env).walk(tokens)
+    body_segments = _Walker(doc).walk(parse_events(doc.body))
     return _assign_contexts(_front_matter_segments(doc, front_matter_keys) + body_segments)
 
 
@@ -625,50 +471,40 @@ def render(segment: Segment, translation: str) -> str:
         return translation
 
     by_number = {p.number: p for p in segment.placeholders}
-    # Every small number is a known reference, so a wrong [N] reads as a link
+    # Every small number is a defined reference, so a wrong [N] reads as a link
     # (and is reported as such) rather than as plain text.
-    env = {"references": {str(n): {"href": "", "title": ""} for n in range(1, len(by_number) + 10)}}
-    inline = markdown_parser().parseInline(translation, env)[0]
+    definitions = "".join(f"[{n}]: /\n" for n in range(1, len(by_number) + 10))
+    events = parse_events(translation + "\n\n" + definitions)
+    parts = inline_parts(translation, [e for e in events if e.end <= len(translation) or e.kind == "end"])
     edits: list[tuple[int, int, str]] = []
     used: dict[int, int] = {}
-    code_spans: list[tuple[int, int]] = []
 
     def use(number: int, kind: str, where: str) -> Placeholder:
         placeholder = by_number.get(number)
-        if placeholder is None or (placeholder.kind == "inline") != (kind == "inline") or (
-            kind != "inline" and placeholder.kind != kind
-        ):
+        if placeholder is None or placeholder.kind != kind:
             raise _fail(segment, f"{where} does not match any {kind} of the source")
         used[number] = used.get(number, 0) + 1
         return placeholder
 
-    for child in inline.children or ():
-        record = child.meta.get(_META) if child.meta else None
-        if not record:
-            continue
-        what, start, label_end, end = record
-        if what in ("link", "image"):
-            suffix = translation[label_end + 1 : end]
-            match = _PLACEHOLDER_REF.fullmatch(suffix)
-            if not match:
-                raise _fail(segment, f"the translation adds a link the source does not have: {translation[start:end]}")
-            placeholder = use(int(match.group(1)), what, translation[start:end])
-            source = placeholder.source
-            label_start = start + (2 if what == "image" else 1)
-            if placeholder.label and translation[label_start:label_end] != placeholder.label:
-                source = f"[{placeholder.label}]"
-            edits.append((label_end + 1, end, source))
-        elif what == "inline":
-            raise _fail(segment, f"the translation adds markup the source does not have: {translation[start:end]}")
-        elif what == "code":
-            code_spans.append((start, end))
-        elif what in ("softbreak", "hardbreak"):
-            if not segment.line_break:
-                raise _fail(segment, "the translation has a line break where the source has none")
-            edits.append((start, end, segment.line_break))
+    for obj in parts.objects:
+        written = translation[obj.start : obj.cut_to]
+        if obj.kind == "inline":
+            raise _fail(segment, f"the translation adds markup the source does not have: {written}")
+        if obj.link_type != "Reference" or not obj.reference.isdigit():
+            raise _fail(segment, f"the translation adds a link the source does not have: {written}")
+        placeholder = use(int(obj.reference), obj.kind, written)
+        source = placeholder.source
+        if placeholder.label and translation[obj.label_start : obj.label_end] != placeholder.label:
+            source = f"[{placeholder.label}]"
+        edits.append((obj.cut_from, obj.cut_to, source))
+
+    for begin, finish, _ in parts.breaks:
+        if not segment.line_break:
+            raise _fail(segment, "the translation has a line break where the source has none")
+        edits.append((begin, finish, segment.line_break))
 
     for match in _OPAQUE.finditer(translation):
-        if any(a <= match.start() < b for a, b in code_spans):
+        if any(a <= match.start() < b for a, b in parts.code_spans):
             continue
         placeholder = use(int(match.group(1)), "inline", match.group())
         edits.append((match.start(), match.end(), placeholder.source))
@@ -679,36 +515,23 @@ def render(segment: Segment, translation: str) -> str:
         raise _fail(segment, f"the translation leaves out {', '.join(missing)} (keep every link and tag of the source)")
     if repeated:
         raise _fail(segment, f"the translation repeats {', '.join(repeated)}")
-    if segment.kind == "table-cell" and "\n" in translation:
-        raise _fail(segment, "a table cell cannot contain a line break")
+    if segment.kind in ("table-cell", "heading") and "\n" in translation:
+        raise _fail(segment, f"a {segment.kind.replace('-', ' ')} cannot contain a line break")
     if segment.kind == "table-cell" and len(_table_cells("|" + translation + "|")) != 1:
         raise _fail(segment, "a '|' would split the table cell; write '\\|'")
-    if segment.kind == "heading" and "\n" in translation:
-        raise _fail(segment, "a heading cannot contain a line break")
-
-    rendered = splice(translation, edits)
-    _check_stays_inline(segment, translation)
-    return rendered
+    if segment.kind in ("paragraph", "list-item", "blockquote"):
+        _check_stays_inline(segment, events)
+    return splice(translation, edits)
 
 
-def _check_stays_inline(segment: Segment, translation: str) -> None:
+def _check_stays_inline(segment: Segment, events: Sequence[Event]) -> None:
     """Refuse text that Markdown would read as a new block (list, heading, code...)."""
-    if segment.kind not in ("paragraph", "list-item", "blockquote"):
-        return
-    tokens = markdown_parser().parse(translation.replace("\n", "  \n"))
-    types = [t.type for t in tokens]
-    if types != ["paragraph_open", "inline", "paragraph_close"]:
+    blocks = [e.name for e in events if e.kind == "start" and e.name not in INLINE_CONTAINERS]
+    if blocks != ["Paragraph"]:
+        found = next((b for b in blocks if b != "Paragraph"), "nothing")
         raise _fail(
             segment,
-            "the translation would change the sheet's layout (it reads as "
-            + (types[0].replace("_open", "") if types else "nothing")
-            + " in Markdown); escape its first character with '\\'",
+            f"the translation would change the sheet's layout (Markdown reads it as {found}); "
+            "escape the character that starts it with '\\' (write '1\\.', '\\-', '\\#')",
         )
 
-
-def block_structure(body: str) -> list[tuple[str, str, int, str]]:
-    """The block skeleton of a Markdown body, to prove a build changed no layout."""
-    return [
-        (t.type, t.tag, t.level, t.markup if t.type != "inline" else "")
-        for t in markdown_parser().parse(body)
-    ]

@@ -62,6 +62,13 @@ def run_l10n(project: Path, *args: str, check: bool = False) -> subprocess.Compl
     return done
 
 
+def prepare(project: Path, locale: str = "es") -> None:
+    """Templates and empty PO files, as a translator first receives them (no pretranslation)."""
+    run_l10n(project, "extract", check=True)
+    run_l10n(project, "update", "--locale", locale, check=True)
+    run_l10n(project, "build", "--locale", locale, check=True)
+
+
 def fill_identity(po_path: Path) -> None:
     """Translate every entry with its own msgid, as a reviewed translation."""
     catalog = polib.pofile(str(po_path))

@@ -12,7 +12,7 @@ from l10n.catalog import template_for, update_catalog
 from l10n.document import parse_document, read_document
 from l10n.segment import segment_document
 
-from conftest import CASES, SEEDS, fill_identity, run_l10n
+from conftest import prepare, CASES, SEEDS, fill_identity, run_l10n
 
 CHANGED_KEYS = re.compile(r"^(language|translationSource|translationSourceHash|translationStatus): .*\r?\n", re.M)
 
@@ -23,7 +23,7 @@ def _without_changed_keys(text: str) -> str:
 
 @pytest.mark.parametrize("name", ["carfilzomib", "ciltacabtagene-autoleucel", "bortezomib", "ixazomib-citrate"])
 def test_identity_round_trip_on_the_seeds_is_byte_exact(project, name):
-    run_l10n(project, "run", "--locale", "es", check=True)
+    prepare(project)
     fill_identity(project / f"locales/es/LC_MESSAGES/{name}.po")
     done = run_l10n(project, "build", "--locale", "es", name, check=True)
     assert "reviewed (" in done.stdout
@@ -39,7 +39,7 @@ def test_identity_round_trip_on_the_torture_files_is_byte_exact(tmp_path, case):
     (tmp_path / "seeds").mkdir()
     shutil.copy(CASES / f"{case}.md", tmp_path / "seeds")
     (tmp_path / "l10n.toml").write_text('locales = ["es"]\nfront-matter-keys = ["title", "summary"]\n')
-    run_l10n(tmp_path, "run", check=True)
+    prepare(tmp_path)
     fill_identity(tmp_path / f"locales/es/LC_MESSAGES/{case}.po")
     run_l10n(tmp_path, "build", check=True)
     source = (CASES / f"{case}.md").read_bytes().decode()
@@ -85,7 +85,7 @@ def test_translations_go_in_and_everything_else_stays():
 
 
 def test_a_refused_translation_keeps_english_and_names_the_po_line(project):
-    run_l10n(project, "run", "--locale", "es", check=True)
+    prepare(project)
     po_path = project / "locales/es/LC_MESSAGES/carfilzomib.po"
     catalog = polib.pofile(str(po_path))
     entry = next(e for e in catalog if e.msgid == "[Lenalidomide][1]")

@@ -17,7 +17,7 @@ from l10n.document import parse_document
 from l10n.errors import CatalogError, DataLossError
 from l10n.segment import segment_document
 
-from conftest import msgfmt_check, require_tool, run_l10n
+from conftest import prepare, msgfmt_check, require_tool, run_l10n
 
 
 def test_every_written_file_passes_msgfmt_check(project):
@@ -68,7 +68,7 @@ def _translate_all(po_path: Path, prefix="ES ") -> dict:
 def test_update_after_real_edits_keeps_every_translation(project):
     sheet = project / "seeds/carfilzomib.md"
     po = project / "locales/es/LC_MESSAGES/carfilzomib.po"
-    run_l10n(project, "run", "--locale", "es", check=True)
+    prepare(project)
     before = _translate_all(po)
 
     original = sheet.read_text()
@@ -132,7 +132,7 @@ def test_update_agrees_with_gnu_msgmerge_on_what_becomes_fuzzy_and_obsolete(tmp_
 
 def test_a_translators_editor_rewrapping_the_file_loses_nothing(project, tmp_path):
     msgcat = require_tool("msgcat")
-    run_l10n(project, "run", "--locale", "es", check=True)
+    prepare(project)
     po = project / "locales/es/LC_MESSAGES/bortezomib.po"
     before = _translate_all(po, "ES ")
     lines_before = len(po.read_text().splitlines())

@@ -1,0 +1,241 @@
+"""Markdown parsing with exact source offsets, shared by every stage.
+
+Segmenting a sheet and putting translations back both need to know exactly
+where each link, image, line break and code span sits in the source text.
+pulldown-cmark (a CommonMark-compliant parser, through ``pyromark``) reports
+every event with its byte range and is fast enough for collections of
+thousands of sheets; :func:`parse_events` turns its events into plain tuples
+with character offsets.
+
+:func:`inline_parts` reads one run of inline events (a paragraph, a heading, a
+table cell) and returns the objects in it that the segmenter turns into
+placeholders, and the line breaks it normalizes.
+
+:func:`markdown_parser` is markdown-it-py, configured the same way, for stages
+that render HTML or want tokens rather than offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple, Sequence
+
+import pyromark
+from markdown_it import MarkdownIt
+
+__all__ = [
+    "Event",
+    "InlineObject",
+    "InlineParts",
+    "parse_events",
+    "inline_parts",
+    "block_structure",
+    "markdown_parser",
+    "INLINE_CONTAINERS",
+]
+
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+
+# Start/End pairs that live inside a paragraph rather than around blocks.
+INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"})
+
+
+class Event(NamedTuple):
+    """One parser event: ``kind`` is ``start``, ``end`` or ``leaf``; offsets are characters."""
+
+    kind: str
+    name: str  # Paragraph, Heading, Item, Link, Text, SoftBreak, ...
+    info: Any  # the parser's details: heading level, link type and URL, text ...
+    start: int
+    end: int
+
+
+def _byte_to_char(text: str) -> list[int] | None:
+    """Map UTF-8 byte offsets to character offsets (None when they are the same)."""
+    if text.isascii():
+        return None
+    table: list[int] = []
+    for index, ch in enumerate(text):
+        code = ord(ch)
+        table.extend([index] * (1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4))
+    table.append(len(text))
+    return table
+
+
+def parse_events(text: str) -> list[Event]:
+    """All events of ``text`` (CommonMark + tables + strikethrough), in order."""
+    to_char = _byte_to_char(text)
+    events = []
+    for raw, span in pyromark.events_with_range(text, options=_OPTIONS):
+        start, end = span["start"], span["end"]
+        if to_char is not None:
+            start, end = to_char[start], to_char[end]
+        if isinstance(raw, str):
+            events.append(Event("leaf", raw, None, start, end))
+            continue
+        ((key, value),) = raw.items()
+        if key == "Start" or key == "End":
+            if isinstance(value, dict):
+                ((name, info),) = value.items()
+            else:
+                name, info = value, None
+            events.append(Event(key.lower(), name, info, start, end))
+        else:
+            events.append(Event("leaf", key, value, start, end))
+    return events
+
+
+@dataclass(frozen=True)
+class InlineObject:
+    """A link, image or opaque object (autolink, inline HTML) inside an inline run.
+
+    For links and images, ``cut_from``/``cut_to`` is the destination part
+    after the text (``(url "title")``, ``[ref]``, ``[]`` or nothing) and
+    ``label_start``/``label_end`` the text between the brackets; for opaque
+    objects, the cut is the whole object.
+    """
+
+    kind: str  # "link", "image" or "inline"
+    start: int
+    label_start: int
+    label_end: int
+    cut_from: int
+    cut_to: int
+    target: str
+    reference: str  # the reference label for [text][ref] links ("" for inline links)
+    link_type: str
+
+
+class InlineParts(NamedTuple):
+    objects: list[InlineObject]
+    breaks: list[tuple[int, int, bool]]  # (from, to, hard): marker + newline + next line's prefix
+    code_spans: list[tuple[int, int]]
+
+
+def _content_start(text: str, position: int, floor: int) -> int:
+    """Where content really starts: an escaping backslash belongs to the text after it."""
+    if position - 1 >= floor and text[position - 1] == "\\":
+        return position - 1
+    return position
+
+
+def inline_parts(text: str, events: Sequence[Event], end: int | None = None) -> InlineParts:
+    """Objects, line breaks and code spans of one run of inline ``events`` over ``text``."""
+    objects: list[InlineObject] = []
+    breaks: list[tuple[int, int, bool]] = []
+    code_spans: list[tuple[int, int]] = []
+    open_links: list[tuple[Event, int]] = []
+    for index, event in enumerate(events):
+        if event.kind == "start" and event.name in ("Link", "Image"):
+            open_links.append((event, index))
+        elif event.kind == "end" and event.name in ("Link", "Image") and open_links:
+            opening, first = open_links.pop()
+            objects.append(_link_object(text, opening, events[first + 1 : index]))
+        elif event.kind == "leaf":
+            if event.name == "InlineHtml":
+                objects.append(InlineObject("inline", event.start, event.start, event.start,
+                                            event.start, event.end, "", "", "html"))
+            elif event.name == "Code":
+                code_spans.append((event.start, event.end))
+            elif event.name in ("SoftBreak", "HardBreak"):
+                begin = event.start
+                if event.name == "SoftBreak":
+                    while begin > 0 and text[begin - 1] in " \t":
+                        begin -= 1
+                following = next((e.start for e in events[index + 1 :] if e.kind != "end"), None)
+                finish = event.end if following is None else _content_start(text, following, event.end)
+                breaks.append((begin, max(finish, event.end), event.name == "HardBreak"))
+    objects.sort(key=lambda o: o.start)
+    return InlineParts(objects, breaks, code_spans)
+
+
+def _link_object(text: str, opening: Event, inner: Sequence[Event]) -> InlineObject:
+    info = opening.info or {}
+    link_type = info.get("link_type", "Inline")
+    kind = "image" if opening.name == "Image" else "link"
+    start, end = opening.start, opening.end
+    if link_type in ("Autolink", "Email"):
+        return InlineObject("inline", start, start, start, start, end, info.get("dest_url", ""), "", link_type)
+    label_start = start + (2 if kind == "image" else 1)
+    label_end = max((e.end for e in inner), default=label_start)
+    while label_end < end and text[label_end] != "]":
+        label_end += 1
+    if link_type.startswith("Collapsed") and text[end : end + 2] == "[]":
+        end += 2  # the parser's range stops before a collapsed reference's "[]"
+    return InlineObject(kind, start, label_start, label_end, label_end + 1, end,
+                        info.get("dest_url", ""), info.get("id", ""), link_type)
+
+
+def block_structure(text: str) -> list[tuple[str, str, str]]:
+    """The block skeleton of a Markdown text: proves a build changed no layout."""
+    return [
+        (e.kind, e.name, str(e.info) if e.name in ("Heading", "List", "Table") and e.kind == "start" else "")
+        for e in parse_events(text)
+        if (e.kind != "leaf" and e.name not in INLINE_CONTAINERS) or e.name == "Rule"
+    ]
+
+
+# -- markdown-it-py, for tokens ---------------------------------------------------
+
+_META = "l10n"  # key of position records in Token.meta
+
+
+def _recording(rule_name: str, original):
+    """Wrap a markdown-it inline rule so the tokens it makes remember their position.
+
+    Records land in ``token.meta["l10n"]`` as ``(what, start, label_end, end)``.
+    """
+
+    def rule(state, silent: bool) -> bool:
+        start = state.pos
+        first = len(state.tokens)
+        if not original(state, silent):
+            return False
+        if silent:
+            return True
+        made = state.tokens[first:]
+        if rule_name == "link":
+            label_end = state.md.helpers.parseLinkLabel(state, start, True)
+            for token in made:
+                if token.type == "link_open":
+                    token.meta[_META] = ("link", start, label_end, state.pos)
+                    break
+        elif rule_name == "image":
+            label_end = state.md.helpers.parseLinkLabel(state, start + 1, False)
+            for token in made:
+                if token.type == "image":
+                    token.meta[_META] = ("image", start, label_end, state.pos)
+                    break
+        elif rule_name == "autolink":
+            for token in made:
+                if token.type == "link_open":
+                    token.meta[_META] = ("inline", start, start, state.pos)
+                    break
+        elif rule_name == "html_inline":
+            for token in made:
+                if token.type == "html_inline":
+                    token.meta[_META] = ("inline", start, start, state.pos)
+        elif rule_name == "backticks":
+            for token in made:
+                if token.type == "code_inline":
+                    token.meta[_META] = ("code", start, start, state.pos)
+        elif made and made[-1].type in ("softbreak", "hardbreak"):
+            marker = start
+            if rule_name == "newline":
+                while marker > 0 and state.src[marker - 1] == " ":
+                    marker -= 1
+            made[-1].meta[_META] = (made[-1].type, marker, marker, state.pos)
+        return True
+
+    return rule
+
+
+@lru_cache(maxsize=None)
+def markdown_parser() -> MarkdownIt:
+    """markdown-it-py (CommonMark, tables, strikethrough) whose inline tokens record positions."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    for name in ("link", "image", "autolink", "html_inline", "backticks", "newline", "escape"):
+        original = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
+        md.inline.ruler.at(name, _recording(name, original))
+    return md
