@@ -24,9 +24,8 @@ from babel.messages.catalog import PYTHON_FORMAT, Catalog
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 
-from . import __version__
 from .catalog import WRAP_WIDTH, is_translated, read_catalog, update_catalog, write_catalog
-from .catalog import UpdateSummary, entry_key
+from .catalog import UpdateSummary, entry_key, template_metadata
 from .config import Config
 from .errors import CatalogError, ConfigError, L10nError
 
@@ -122,20 +121,7 @@ def extract_ui(config: Config) -> polib.POFile:
             entry.comment = "\n".join(filter(None, [entry.comment, note]))
     # The ui domain has no English file; its hash stands for the set of strings.
     digest = hashlib.sha256("\0".join(f"{c}\x04{m}" for c, m in entries).encode()).hexdigest()
-    template.metadata = {
-        "Project-Id-Version": DOMAIN,
-        "Report-Msgid-Bugs-To": "",
-        "PO-Revision-Date": "",
-        "Last-Translator": "",
-        "Language-Team": "",
-        "Language": "",
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "X-Generator": f"l10n {__version__}",
-        "X-Source": "templates/",
-        "X-Source-SHA256": digest,
-    }
+    template.metadata = template_metadata(DOMAIN, "templates/", digest)
     return template
 
 
