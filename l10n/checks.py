@@ -59,6 +59,7 @@ __all__ = [
     "check_source",
     "sheet_terms",
     "entry_targets",
+    "entry_line",
 ]
 
 ERROR = "error"
@@ -215,6 +216,11 @@ def sheet_terms(catalog: polib.POFile) -> Terms:
 # -- the runners -----------------------------------------------------------------------
 
 
+def entry_line(entry: polib.POEntry) -> int | None:
+    """The PO line a problem names: the msgstr a translator fixes, where the reader noted it."""
+    return getattr(entry, "msgstr_line", None) or getattr(entry, "linenum", None)
+
+
 def _locale(catalog: polib.POFile) -> str:
     return (catalog.metadata.get("Language") or "").strip()
 
@@ -246,7 +252,7 @@ def check_catalog(
             terms=all_terms,
             targets=entry_targets(entry),
         )
-        line = getattr(entry, "linenum", None)
+        line = entry_line(entry)
         for check in ENTRY_CHECKS:
             for message in check.run(seen):
                 problems.append(Problem(path, line, check.severity, check.name, message))

@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .build import build_sheet
-from .checks import Problem, entry_targets
+from .checks import Problem, entry_line, entry_targets
 from .document import parse_document
 from .errors import L10nError
 from .files import write_text_atomic
@@ -100,7 +100,7 @@ def sheet_review(state: SheetState) -> SheetReview:
     for entry in state.catalog:
         if entry.obsolete or not entry.msgid:
             continue
-        line = getattr(entry, "linenum", None)
+        line = entry_line(entry)
         status = entry_status(entry)
         rows.append(
             Row(
