@@ -40,7 +40,7 @@ import shutil
 import tarfile
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -56,6 +56,7 @@ from .errors import L10nError
 from .links import ENGLISH, KEPT, LOCALIZED, load_link_rules
 from .publish import load_templates, publish_sheet
 from .segment import Segment, segment_document
+from .stats import project_terms
 from .ui import compile_ui, templates_dir, ui_problems
 from .ui import catalog_path as ui_catalog_path
 from .workflow import Report
@@ -302,6 +303,11 @@ def release(
             report.problems.extend(not_ready)
             return report, []
     rules = load_link_rules(config.sections, locale, config.file)
+    try:  # the same glossary 'l10n check' uses, so both agree on what is an error
+        terms = project_terms(config, locale)
+    except L10nError as err:
+        report.problems.append(err)
+        return report, []
     settings = config.sections.get("publish", {})
     base_url = settings.get("base-url", "")
     files: dict[str, bytes] = {}
@@ -314,7 +320,7 @@ def release(
         templates = load_templates(templates_dir(config), translations)
         for path in progress(sources) if progress else sources:
             try:
-                doc, sheet, published, reasons = _one_sheet(config, locale, path, templates, rules, draft, base_url)
+                doc, sheet, published, reasons = _one_sheet(config, locale, path, templates, rules, terms, draft, base_url)
             except L10nError as err:
                 report.problems.append(err)
                 continue
@@ -322,7 +328,7 @@ def release(
                 names = {f"{sheet.slug}.md": published.markdown.encode("utf-8"),
                          f"{sheet.slug}.html": published.html.encode("utf-8")}
                 files.update(names)
-                sheet = SheetRelease(**{**sheet.__dict__, "files": {n: _sha256(d) for n, d in names.items()}})
+                sheet = replace(sheet, files={n: _sha256(d) for n, d in names.items()})
                 released_docs.append(doc)
             sheets.append(sheet)
             report.totals[sheet.status] += 1
@@ -350,7 +356,8 @@ def release(
     return report, sheets
 
 
-def _one_sheet(config, locale, path, templates, rules, draft, base_url):
+def _one_sheet(config: Config, locale: str, path: Path, templates, rules, terms, draft: bool, base_url: str):
+    """Gate and (if it passes, or for a draft) publish one sheet: (doc, manifest line, pages, reasons)."""
     doc = read_document(path, config.display(path))
     segments: list[Segment] = segment_document(doc, config.front_matter_keys)
     po_path = config.catalog_path(locale, doc.slug)
@@ -361,7 +368,7 @@ def _one_sheet(config, locale, path, templates, rules, draft, base_url):
     template = read_catalog(pot_path, config.display(pot_path)) if pot_path.exists() else None
     built = build_sheet(doc, segments, catalog, locale, include_fuzzy=draft)
     problems = list(check_source(doc, segments)) + list(
-        check_catalog(catalog, config.display(po_path), segments=segments))
+        check_catalog(catalog, config.display(po_path), segments, terms))
     reasons = gate(doc, catalog, template, built, problems)
     published = None
     if draft or not reasons:

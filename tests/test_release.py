@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -73,7 +77,7 @@ def test_only_reviewed_sheets_are_released(project):
     assert carfilzomib["links"]["localized"] > 0 and carfilzomib["links"]["english"] > 0
     assert carfilzomib["provenance"] == {"translator": carfilzomib["counts"]["strings"]}
     md = (project / "dist" / "es" / "carfilzomib.md").read_bytes()
-    assert carfilzomib["files"]["carfilzomib.md"] == __import__("hashlib").sha256(md).hexdigest()
+    assert carfilzomib["files"]["carfilzomib.md"] == hashlib.sha256(md).hexdigest()
     assert b"language=Spanish" in md and b"(en ingl\xc3\xa9s)" in md
     assert sheet["bortezomib"]["reasons"] and "files" not in sheet["bortezomib"]
     # The archive holds exactly the folder.
@@ -99,8 +103,8 @@ def test_release_is_byte_reproducible(project):
     # Times come from the sheets' lastReviewed, or SOURCE_DATE_EPOCH when set.
     with tarfile.open(project / "dist" / "es.tar.gz") as tar:
         assert {m.mtime for m in tar.getmembers()} == {1767052800}  # 2025-12-30T00:00:00Z
-    env_run = __import__("subprocess").run(
-        [__import__("sys").executable, "-m", "l10n", "-C", str(project), "release"],
+    env_run = subprocess.run(
+        [sys.executable, "-m", "l10n", "-C", str(project), "release"],
         env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}, capture_output=True, text=True)
     assert env_run.returncode == 0
     with tarfile.open(project / "dist" / "es.tar.gz") as tar:
@@ -161,8 +165,23 @@ def test_a_check_error_blocks(project):
     done = run_l10n(project, "release", "--strict")
     assert done.returncode == 6
     assert "check numbers" in done.stderr
-    saved = next(e for e in polib.pofile(str(_po(project, "carfilzomib"))) if e.msgid == entry.msgid)
-    assert f"locales/es/LC_MESSAGES/carfilzomib.po:{saved.linenum}: check numbers:" in done.stderr
+    # The problem points at the line a translator must fix.
+    line = int(re.search(r"carfilzomib\.po:(\d+): check numbers:", done.stderr).group(1))
+    lines = _po(project, "carfilzomib").read_text(encoding="utf-8").splitlines()
+    assert lines[line - 1].startswith("msgstr") and "one to 30" in " ".join(lines[line - 1 : line + 3])
+
+
+def test_glossary_terms_gate_like_l10n_check(project):
+    (project / "locales" / "es" / "glossary.csv").write_text("term,translation,note\nDailyMed,,a site's name\n")
+    catalog = polib.pofile(str(_po(project, "carfilzomib")))
+    entry = next(e for e in catalog if "DailyMed" in e.msgid)
+    entry.msgstr = entry.msgid.replace("DailyMed", "MedDiario")
+    catalog.save()
+    done = run_l10n(project, "release", "--strict")
+    assert done.returncode == 6
+    assert "carfilzomib.po:" in done.stderr and "check do-not-translate: 'dailymed' is a name" in done.stderr
+    check = run_l10n(project, "check", "--locale", "es", "carfilzomib")
+    assert "[do-not-translate]" in check.stdout + check.stderr
 
 
 def test_provenance_counts_machine_and_memory(project):
