@@ -32,7 +32,11 @@ stamp=.venv/.l10n-installed
 wanted=$(cat pyproject.toml scripts/bootstrap.sh | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "bootstrap: installing Python packages" >&2
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,argos]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
+    # The Argos engine without its declared dependencies: they pull in torch
+    # through stanza (~6 GB); l10n drives the package with ctranslate2 and
+    # sentencepiece (the 'argos' extra above) and needs none of them.
+    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps 'argostranslate>=1.9' 2>&1 | grep -v "^WARNING: Location" >&2 || true
     .venv/bin/python -c "import l10n" # fail here, not later, if the install did not work
     echo "$wanted" > "$stamp"
 fi
