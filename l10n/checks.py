@@ -137,7 +137,7 @@ def _markdown() -> MarkdownIt:
 _LINK_REF = re.compile(r"\]\[(\d+)\]")
 _OPAQUE = re.compile(r"\{(\d+)\}")
 _COMMENT_TARGET = re.compile(r"^([\[{]\d+[\]}]):\s*(\S*)", re.M)
-_COMMENT_KIND = re.compile(r"^\S+ \(([\w-]+)\)$", re.M)
+_COMMENT_KIND = re.compile(r"^(\S+) \(([\w-]+)\)$", re.M)  # "use-in-cancer/p[1] (paragraph)"
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,10 @@ def entry_targets(entry: polib.POEntry) -> dict[str, str]:
 
 def _segment_for(entry: polib.POEntry) -> Segment:
     """A Segment good enough to ask :func:`render` about, from the PO entry alone."""
+    found = _COMMENT_KIND.search(entry.comment or "")
+    key, kind = found.groups() if found else (entry.msgctxt or "", "paragraph")
     if (entry.msgctxt or "").startswith("front-matter:"):
         kind = "front-matter"
-    else:
-        found = _COMMENT_KIND.search(entry.comment or "")
-        kind = found.group(1) if found else "paragraph"
     placeholders = []
     for number in sorted({int(n) for n in _LINK_REF.findall(entry.msgid)}):
         image = re.search(r"!\[(?:[^\[\]\\]|\\.)*\]\[" + str(number) + r"\]", entry.msgid)
@@ -176,7 +175,7 @@ def _segment_for(entry: polib.POEntry) -> Segment:
     for number in sorted({int(n) for n in _OPAQUE.findall(entry.msgid)}):
         placeholders.append(Placeholder(number, "inline", f"{{{number}}}", ""))
     return Segment(
-        key=entry.msgctxt or "",
+        key=key,
         kind=kind,
         text=entry.msgid,
         line=0,
@@ -190,27 +189,18 @@ def _segment_for(entry: polib.POEntry) -> Segment:
 
 # -- terms a sheet brings itself -----------------------------------------------------
 
-_BRAND_HEADER = "US Brand Name(s)"
 
+def sheet_terms(catalog: polib.POFile, segments: Sequence[Segment] | None = None) -> Terms:
+    """The names a sheet declares itself (drug, brands, pronunciation): never translated.
 
-def sheet_terms(catalog: polib.POFile) -> Terms:
-    """The sheet's own drug name (its title minus " - NCI") and brand names.
-
-    The sheets follow one layout: the front-matter title names the drug, and
-    the paragraph after "US Brand Name(s)" lists the brands.
+    The rule is :func:`l10n.glossary.sheet_terms`; without the sheet's segments
+    it reads the same strings from the PO entries, which are in source order.
     """
-    names: set[str] = set()
-    entries = [e for e in catalog if not e.obsolete and e.msgid]
-    for index, entry in enumerate(entries):
-        if entry.msgctxt == "front-matter:title":
-            name = re.sub(r"\s+-\s+NCI$", "", entry.msgid).strip()
-            if name:
-                names.add(name)
-        if entry.msgid.strip() == _BRAND_HEADER and index + 1 < len(entries):
-            for brand in re.split(r"[,;\n]", entries[index + 1].msgid):
-                if brand.strip() and not _LINK_REF.search(brand):
-                    names.add(brand.strip())
-    return Terms(frozenset(names))
+    from .glossary import sheet_terms as declared
+
+    if segments is None:
+        segments = [_segment_for(e) for e in catalog if not e.obsolete and e.msgid]
+    return Terms(frozenset(declared(segments)))
 
 
 # -- the runners -----------------------------------------------------------------------
@@ -238,7 +228,7 @@ def check_catalog(
     the names the sheet itself declares (see :func:`sheet_terms`).
     """
     by_key = {(s.context or "", s.text): s for s in segments or ()}
-    all_terms = sheet_terms(catalog) | (terms or Terms())
+    all_terms = sheet_terms(catalog, segments) | (terms or Terms())
     locale = _locale(catalog)
     problems: list[Problem] = []
     for entry in catalog:
