@@ -33,7 +33,8 @@ def test_seed_sheet_spanish_links(spanish):
     links = _links(done.text)
     # Every NCI dictionary pop-up switched to Spanish, none left in English.
     popups = [u for u in links if "popDefinition" in u]
-    assert popups and all(u.endswith("language=Spanish") for u in popups)
+    assert popups and all(u.startswith("https://www.cancer.gov/Common/PopUps/") and u.endswith("language=Spanish")
+                          for u in popups)
     assert "language=English" not in done.text
     # MedlinePlus drug page -> its Spanish page; the mapped cancer.gov page -> /espanol/.
     assert "https://medlineplus.gov/spanish/druginfo/meds/a612031-es.html" in links

@@ -90,7 +90,7 @@ def test_markdown_page_in_spanish(tmp_path):
     assert built.status == "reviewed"
     md = page.markdown
     assert md.startswith("---\ntitle: Examplumab - NCI\nlanguage: es\n")
-    assert "El examplumab se usa para tratar el [mieloma múltiple](/Common/PopUps/popDefinition.aspx?id=45793&version=Patient&language=Spanish)." in md
+    assert "El examplumab se usa para tratar el [mieloma múltiple](https://www.cancer.gov/Common/PopUps/popDefinition.aspx?id=45793&version=Patient&language=Spanish)." in md
     assert "Lea la [etiqueta en DailyMed](https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=examplumab) (en inglés)." in md
     assert "Última revisión: 30 de diciembre de 2025" in md
     assert "Fuente: NCI, 2025" in md
