@@ -692,7 +692,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGTERM (e.g. from `timeout` or CI) takes the KeyboardInterrupt path, which
+    # kills the running tool's process group instead of orphaning it.
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         sys.exit(main())
     except BenchError as exc:
