@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 from corpus import write_corpus  # noqa: E402
 
 from l10n import workflow  # noqa: E402
-from l10n.catalog import is_translated, read_catalog, write_catalog  # noqa: E402
+from l10n.catalog import read_catalog, write_catalog  # noqa: E402
 from l10n.config import load_config  # noqa: E402
 from l10n.engines import Engine, EngineUnavailable, find_engine  # noqa: E402
 from l10n.pretranslate import pretranslate  # noqa: E402

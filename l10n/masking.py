@@ -117,6 +117,19 @@ def _match_case(found: str, replacement: str) -> str:
     return replacement
 
 
+def _scan(text: str, start: int, stop: int):
+    """``(position, character, bracket depth)`` from ``start`` to ``stop``, skipping backslash escapes."""
+    depth, j = 0, start
+    while j < stop:
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        depth += {"[": 1, "]": -1}.get(ch, 0)
+        yield j, ch, depth
+        j += 1
+
+
 def _closing(text: str, start: int, delimiter: str) -> int:
     """Where an emphasis opened at ``start`` closes, or -1 (then it is literal)."""
     size = len(delimiter)
@@ -125,46 +138,26 @@ def _closing(text: str, start: int, delimiter: str) -> int:
         return -1
     if delimiter[0] == "_" and start > 0 and text[start - 1].isalnum():
         return -1
-    j = after + 1
-    depth = 0
-    while j <= len(text) - size:
-        ch = text[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif (
-            depth <= 0
+    for j, ch, depth in _scan(text, after + 1, len(text) - size + 1):
+        if (
+            ch not in "[]"
+            and depth <= 0
             and text.startswith(delimiter, j)
             and not text[j - 1].isspace()
             and not (size == 1 and (text[j + 1 : j + 2] == delimiter or text[j - 1] == delimiter))
             and not (delimiter[0] == "_" and text[j + size : j + size + 1].isalnum())
         ):
             return j
-        j += 1
     return -1
 
 
 def _bracket_end(text: str, start: int) -> int:
     """The ``]`` matching the ``[`` at ``start`` when ``[N]`` follows it, else -1."""
-    depth, j = 0, start
-    while j < len(text):
-        ch = text[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return j if _LINK_REF.match(text, j) else -1
-        elif ch == "`":
+    for j, ch, depth in _scan(text, start, len(text)):
+        if ch == "]" and depth == 0:
+            return j if _LINK_REF.match(text, j) else -1
+        if ch == "`":
             return -1
-        j += 1
     return -1
 
 
