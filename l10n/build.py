@@ -75,7 +75,7 @@ def _front_matter_edits(doc: Document, values: dict[str, str]) -> list[tuple[int
             span = spans[key]
             if span.value != value:
                 edits.append((span.start, span.end, format_yaml_scalar(value, span.style)))
-        elif key in doc.metadata:
+        elif key in doc.keys:
             raise L10nError(f"front-matter key {key!r} must be a plain string", doc.path, doc.front_matter_line)
         else:
             added.append(f"{key}: {format_yaml_scalar(value)}{doc.newline}")
@@ -129,12 +129,13 @@ def _verify(doc: Document, text: str, segments: Sequence[Segment], locale: str) 
         built = parse_document(text, doc.path)
     except L10nError as err:
         raise L10nError(f"internal error: the built sheet's front matter broke: {err.message}", doc.path) from None
-    if built.metadata.get("language") != locale:
+    language = built.scalars.get("language")
+    if language is None or language.value != locale:
         raise L10nError("internal error: the built sheet's language key is wrong", doc.path)
-    for key, value in doc.metadata.items():
-        if key not in built.metadata:
+    for key in doc.keys:
+        if key not in built.keys:
             raise L10nError(f"internal error: the built sheet lost front-matter key {key!r}", doc.path)
-    if block_structure(built.body) != block_structure(doc.body):
+    if built.body != doc.body and block_structure(built.body) != block_structure(doc.body):
         raise L10nError(
             "a translation changes the sheet's layout (lists, headings or tables); "
             "run 'l10n check' to find it — nothing was written",

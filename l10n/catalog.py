@@ -16,7 +16,6 @@ Provenance a person or a later stage writes in an entry's translator comments
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -25,7 +24,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
-from . import __version__
+from . import __version__, pofile
 from .document import Document
 from .errors import CatalogError, ConfigError, DataLossError
 from .files import read_text, write_text_atomic
@@ -283,56 +282,18 @@ def _guard_against_loss(old: polib.POFile, new: polib.POFile) -> None:
             )
 
 
-_LINE_IN_MESSAGE = re.compile(r"\(line (\d+)\)|line (\d+)")
-
-
-# What a line of a PO file may be: a comment, or a (keyword and) quoted string.
-_PO_LINE = re.compile(r'\s*(?:#.*|(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?')
-
-
-def _check_lines(text: str, path: str) -> None:
-    """polib lets some damage through (an unclosed quote at the end, stray text); we don't."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if not _PO_LINE.fullmatch(line):
-            raise CatalogError(f"broken PO file: this line is not PO syntax: {line[:60]!r}", path, number)
-
-
 def parse_catalog(text: str, path: str) -> polib.POFile:
     """Parse PO text; every failure becomes a :class:`CatalogError` at ``path:line``."""
-    _check_lines(text, path)
-    try:
-        catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError, UnicodeError) as err:
-        # polib says "Syntax error in po file <path> (line N): detail"; keep N and detail.
-        message = str(err)
-        found = _LINE_IN_MESSAGE.search(message)
-        line = int(found.group(1) or found.group(2)) if found else None
-        detail = message.split("):", 1)[1].strip() if "):" in message else "syntax error"
-        raise CatalogError(f"broken PO file: {detail}", path, line) from None
-    if not len(catalog) and not catalog.metadata:
-        raise CatalogError("broken PO file: no msgid/msgstr entries found", path, 1)
-    _note_msgstr_lines(catalog, text)
-    catalog.fpath = path
-    seen: dict[tuple[str, str], int] = {}
+    catalog = pofile.parse(text, path)
+    seen: dict[tuple, int] = {}
     for entry in catalog:
         key = entry_key(entry) + (("obsolete",) if entry.obsolete else ())
-        line = getattr(entry, "linenum", None)
         if key in seen:
             raise CatalogError(
-                f"the string {entry.msgid[:50]!r} appears twice (first at line {seen[key]})", path, line
+                f"the string {entry.msgid[:50]!r} appears twice (first at line {seen[key]})", path, entry.linenum
             )
-        seen[key] = line
+        seen[key] = entry.linenum
     return catalog
-
-
-def _note_msgstr_lines(catalog: polib.POFile, text: str) -> None:
-    """Give each entry ``msgstr_line``: where a translator fixes a problem with it."""
-    lines = text.splitlines()
-    for entry in catalog:
-        number = getattr(entry, "linenum", None) or 1
-        while number <= len(lines) and not lines[number - 1].lstrip("#~ ").startswith("msgstr"):
-            number += 1
-        entry.msgstr_line = number if number <= len(lines) else getattr(entry, "linenum", None)
 
 
 def read_catalog(path: str | os.PathLike, display: str | None = None) -> polib.POFile:
@@ -348,8 +309,7 @@ def read_catalog(path: str | os.PathLike, display: str | None = None) -> polib.P
 
 
 def catalog_text(catalog: polib.POFile) -> str:
-    text = str(catalog)
-    return text if text.endswith("\n") else text + "\n"
+    return pofile.serialize(catalog)
 
 
 def write_catalog(catalog: polib.POFile, path: str | os.PathLike) -> bool:

@@ -29,9 +29,9 @@ def _progress(args, unit: str = "sheet") -> Callable | None:
         return None
     from tqdm import tqdm
 
-    def bar(items):
-        return tqdm(items, desc=args.command, unit=unit, file=sys.stderr, disable=None, leave=False,
-                    mininterval=0.5)
+    def bar(items, total=None):
+        return tqdm(items, total=total, desc=args.command, unit=unit, file=sys.stderr, disable=None,
+                    leave=False, mininterval=0.5)
 
     return bar
 
@@ -61,14 +61,14 @@ def _locales(config: Config, args) -> list[str]:
 
 def cmd_extract(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
-    return _report(args, workflow.extract(config, sources, _progress(args)), "extract")
+    return _report(args, workflow.extract(config, sources, _progress(args), args.jobs, args.force), "extract")
 
 
 def cmd_update(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
     code = EXIT_OK
     for locale in _locales(config, args):
-        report = workflow.update(config, locale, sources, _progress(args))
+        report = workflow.update(config, locale, sources, _progress(args), args.jobs, args.force)
         code = max(code, _report(args, report, f"update {locale}"))
     return code
 
@@ -77,7 +77,7 @@ def cmd_build(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
     code = EXIT_OK
     for locale in _locales(config, args):
-        report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args))
+        report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args), args.jobs, args.force)
         code = max(code, _report(args, report, f"build {locale}"))
     return code
 
@@ -85,18 +85,18 @@ def cmd_build(config: Config, args) -> int:
 def cmd_run(config: Config, args) -> int:
     """extract -> update -> pretranslate -> build, stopping at the first stage that fails."""
     sources = workflow.select_sources(config, args.sheets)
-    code = _report(args, workflow.extract(config, sources, _progress(args)), "extract")
+    code = _report(args, workflow.extract(config, sources, _progress(args), args.jobs, args.force), "extract")
     for locale in _locales(config, args):
         if code:
             break
-        code = _report(args, workflow.update(config, locale, sources, _progress(args)), f"update {locale}")
+        code = _report(args, workflow.update(config, locale, sources, _progress(args), args.jobs, args.force), f"update {locale}")
         if not code:
             from .pretranslate import pretranslate
 
             report = pretranslate(config, locale, sources, args.engine, progress=_progress(args, "batch"))
             code = _report(args, report, f"pretranslate {locale}")
         if not code:
-            report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args))
+            report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args), args.jobs, args.force)
             code = _report(args, report, f"build {locale}")
     return code
 
@@ -455,6 +455,10 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("-C", "--project", metavar="DIR",
                         help="project folder (default: search upwards from here for l10n.toml or pyproject.toml)")
     parser.add_argument("-q", "--quiet", action="store_true", help="only the summary line and problems")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help="worker processes for extract, update and build (default: one per core)")
+    parser.add_argument("--force", action="store_true",
+                        help="redo every sheet, even those unchanged since the last run (see .l10n/state/)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (_, summary, example, add_arguments) in COMMANDS.items():
         sub = commands.add_parser(

@@ -22,7 +22,6 @@ from functools import cached_property
 from typing import Any, Mapping
 
 import yaml
-from frontmatter import YAMLHandler
 
 from .errors import DocumentError
 from .files import read_text
@@ -64,7 +63,21 @@ class Document:
     front_matter_start: int  # offset of that YAML text in ``text``
     front_matter_end: int  # offset of the closing fence line
     body_start: int  # offset of the first body character
-    metadata: Mapping[str, Any] = field(compare=False)
+    scalars: Mapping[str, "FrontMatterValue"] = field(compare=False, default_factory=dict)
+    keys: tuple[str, ...] = field(compare=False, default=())  # top-level keys, in order
+
+    @cached_property
+    def metadata(self) -> Mapping[str, Any]:
+        """The front matter as data (built on first use: most stages need only ``scalars``)."""
+        if not self.keys:
+            return {}
+        loader = _SafeLoader(self.front_matter)
+        try:
+            return loader.get_single_data()
+        except (yaml.YAMLError, ValueError) as err:  # ValueError: e.g. a date like 2025-02-30
+            raise DocumentError(f"front matter value cannot be read: {err}", self.path, self.front_matter_line) from None
+        finally:
+            loader.dispose()
 
     @property
     def body(self) -> str:
@@ -141,10 +154,10 @@ def parse_document(text: str, path: str) -> Document:
         front_matter_start=yaml_start,
         front_matter_end=closing.start(),
         body_start=closing.end(),
-        metadata={},
     )
-    metadata = _load_yaml(doc)
-    object.__setattr__(doc, "metadata", metadata)
+    keys, scalars = _read_yaml(doc)
+    object.__setattr__(doc, "keys", keys)
+    object.__setattr__(doc, "scalars", scalars)
     return doc
 
 
@@ -163,21 +176,65 @@ def _yaml_error(doc: Document, err: yaml.YAMLError) -> DocumentError:
     return DocumentError(f"front matter is not valid YAML: {problem}", doc.path, line)
 
 
-def _load_yaml(doc: Document) -> Mapping[str, Any]:
+# libyaml when PyYAML was built with it (it is, in the wheels): ten times faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# Tags the safe loader builds plain data from; anything else (!!python/object,
+# a custom !tag) would build an object, so a sheet using one is refused.
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "binary", "seq", "map", "set",
+                 "omap", "pairs", "merge", "value")
+)
+
+
+def _check_tags(doc: Document, node: yaml.Node) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.tag not in _PLAIN_TAGS:
+            raise DocumentError(
+                f"front matter is not valid YAML: the tag {current.tag!r} would build an object; "
+                "only plain data is allowed (could not determine a constructor)",
+                doc.path,
+                doc.front_matter_line + current.start_mark.line,
+            )
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _read_yaml(doc: Document) -> tuple[tuple[str, ...], dict[str, FrontMatterValue]]:
+    """Check the front matter and find where each top-level string value is written.
+
+    Only parsing happens here (in C); turning it into data waits for
+    :attr:`Document.metadata`.
+    """
+    if not doc.front_matter.strip():
+        return (), {}
+    loader = _SafeLoader(doc.front_matter)
     try:
-        metadata = YAMLHandler().load(doc.front_matter)
-        root = yaml.compose(doc.front_matter, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
     except yaml.YAMLError as err:
         raise _yaml_error(doc, err) from None
-    if metadata is None:
-        return {}
-    if not isinstance(metadata, dict):
+    finally:
+        loader.dispose()
+    if root is None:
+        return (), {}
+    if not isinstance(root, yaml.MappingNode):
         raise DocumentError(
             "front matter must be a mapping of keys to values", doc.path, doc.front_matter_line
         )
+    _check_tags(doc, root)
     seen: dict[str, int] = {}
-    for key_node, _ in root.value:
+    scalars: dict[str, FrontMatterValue] = {}
+    for key_node, value_node in root.value:
         line = doc.front_matter_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise DocumentError("front-matter keys must be plain names", doc.path, line)
         if key_node.value in seen:
             raise DocumentError(
                 f"front-matter key {key_node.value!r} is given twice (first on line {seen[key_node.value]})",
@@ -185,33 +242,27 @@ def _load_yaml(doc: Document) -> Mapping[str, Any]:
                 line,
             )
         seen[key_node.value] = line
-    return metadata
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == "tag:yaml.org,2002:str":
+            start = doc.front_matter_start + value_node.start_mark.index
+            end = doc.front_matter_start + value_node.end_mark.index
+            # Block scalars (| and >) end after their final line break; keep it.
+            if value_node.style in ("|", ">"):
+                while end > start and doc.text[end - 1] in "\r\n":
+                    end -= 1
+            scalars[key_node.value] = FrontMatterValue(
+                key=key_node.value,
+                value=value_node.value,
+                start=start,
+                end=end,
+                style=value_node.style or None,  # libyaml says "" for plain
+                line=doc.front_matter_line + value_node.start_mark.line,
+            )
+    return tuple(seen), scalars
 
 
-def front_matter_values(doc: Document) -> dict[str, FrontMatterValue]:
-    """Top-level front-matter keys whose values are scalars, with their exact spans."""
-    if not doc.front_matter.strip():
-        return {}
-    root = yaml.compose(doc.front_matter, Loader=yaml.SafeLoader)
-    found = {}
-    for key_node, value_node in root.value:
-        if not isinstance(value_node, yaml.ScalarNode) or value_node.tag != "tag:yaml.org,2002:str":
-            continue
-        start = doc.front_matter_start + value_node.start_mark.index
-        end = doc.front_matter_start + value_node.end_mark.index
-        # Block scalars (| and >) end after their final line break; keep it.
-        if value_node.style in ("|", ">"):
-            while end > start and doc.text[end - 1] in "\r\n":
-                end -= 1
-        found[key_node.value] = FrontMatterValue(
-            key=key_node.value,
-            value=doc.metadata.get(key_node.value),
-            start=start,
-            end=end,
-            style=value_node.style,
-            line=doc.front_matter_line + value_node.start_mark.line,
-        )
-    return found
+def front_matter_values(doc: Document) -> Mapping[str, FrontMatterValue]:
+    """Top-level front-matter keys whose values are strings, with their exact spans."""
+    return doc.scalars
 
 
 def format_yaml_scalar(value: str, style: str | None = None) -> str:
@@ -227,7 +278,7 @@ def format_yaml_scalar(value: str, style: str | None = None) -> str:
     one_line = "\n" not in value and "\r" not in value
     if style is None and one_line and value == value.strip() and value:
         try:
-            if yaml.safe_load(f"k: {value}") == {"k": value}:
+            if yaml.load(f"k: {value}", Loader=_SafeLoader) == {"k": value}:
                 return value
         except yaml.YAMLError:
             pass

@@ -31,6 +31,10 @@ class L10nError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self):
+        # Keep path and line when an error crosses from a worker process.
+        return (self.__class__, (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = self.path or ""
         if self.path and self.line:

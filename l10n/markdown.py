@@ -17,6 +17,8 @@ that render HTML or want tokens rather than offsets.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple, Sequence
@@ -51,38 +53,56 @@ class Event(NamedTuple):
     end: int
 
 
-def _byte_to_char(text: str) -> list[int] | None:
-    """Map UTF-8 byte offsets to character offsets (None when they are the same)."""
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _byte_to_char(text: str):
+    """A function mapping UTF-8 byte offsets to character offsets (None if they are equal).
+
+    Only the non-ASCII characters are visited: sheets are mostly ASCII.
+    """
     if text.isascii():
         return None
-    table: list[int] = []
-    for index, ch in enumerate(text):
-        code = ord(ch)
-        table.extend([index] * (1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4))
-    table.append(len(text))
-    return table
+    ends: list[int] = []  # byte offset just after each non-ASCII character
+    extra: list[int] = []  # bytes beyond one per character, up to that point
+    total = 0
+    for match in _NON_ASCII.finditer(text):
+        code = ord(match.group())
+        width = 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        total += width - 1
+        ends.append(match.start() + total + 1)
+        extra.append(total)
+
+    def to_char(offset: int) -> int:
+        index = bisect.bisect_right(ends, offset)
+        return offset - (extra[index - 1] if index else 0)
+
+    return to_char
 
 
 def parse_events(text: str) -> list[Event]:
     """All events of ``text`` (CommonMark + tables + strikethrough), in order."""
     to_char = _byte_to_char(text)
     events = []
+    append = events.append
     for raw, span in pyromark.events_with_range(text, options=_OPTIONS):
-        start, end = span["start"], span["end"]
+        start = span["start"]
+        end = span["end"]
         if to_char is not None:
-            start, end = to_char[start], to_char[end]
-        if isinstance(raw, str):
-            events.append(Event("leaf", raw, None, start, end))
+            start = to_char(start)
+            end = to_char(end)
+        if raw.__class__ is str:
+            append(Event("leaf", raw, None, start, end))
             continue
-        ((key, value),) = raw.items()
-        if key == "Start" or key == "End":
-            if isinstance(value, dict):
-                ((name, info),) = value.items()
+        for key, value in raw.items():
+            if key == "Start" or key == "End":
+                if value.__class__ is dict:
+                    for name, info in value.items():
+                        append(Event("start" if key == "Start" else "end", name, info, start, end))
+                else:
+                    append(Event("start" if key == "Start" else "end", value, None, start, end))
             else:
-                name, info = value, None
-            events.append(Event(key.lower(), name, info, start, end))
-        else:
-            events.append(Event("leaf", key, value, start, end))
+                append(Event("leaf", key, value, start, end))
     return events
 
 

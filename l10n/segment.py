@@ -110,6 +110,11 @@ KINDS = (
 
 _PLACEHOLDER_REF = re.compile(r"\[(\d+)\]")
 _OPAQUE = re.compile(r"\{(\d+)\}")
+# Text with none of these characters has no inline Markdown and no placeholder,
+# and text that doesn't start like a block (list marker, heading, quote, indent)
+# stays a paragraph: such a translation goes in as it is, without parsing.
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]{}<>!&~|\r\n]")
+_BLOCK_START = re.compile(r"\s|[-+*#>=]|\d{1,9}[.)](?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -470,6 +475,9 @@ def render(segment: Segment, translation: str) -> str:
             raise _fail(segment, "an image description cannot contain ']' or a line break")
         return translation
 
+    if not segment.placeholders and not _INLINE_SYNTAX.search(translation) \
+            and not _BLOCK_START.match(translation):
+        return translation
     by_number = {p.number: p for p in segment.placeholders}
     # Every small number is a defined reference, so a wrong [N] reads as a link
     # (and is reported as such) rather than as plain text.

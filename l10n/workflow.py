@@ -1,32 +1,49 @@
 """The pipeline over a whole project: every sheet, every stage, one report.
 
-Each function takes the project's :class:`~l10n.config.Config` and returns a
-:class:`Report`; a bad sheet or PO file becomes a problem in the report and the
-other sheets are still processed.  Nothing here prints.
+Each stage is a function of one sheet (``_extract_sheet``, ...) run over all
+sheets, on every core when there are many (sheets are independent), and
+skipping sheets whose inputs have not changed since the last run (see
+:mod:`l10n.state`).  A bad sheet or PO file becomes a problem in the report and
+the other sheets are still processed.  Nothing here prints.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .build import OUTCOMES, build_sheet
-from .catalog import (
-    is_translated,
-    read_catalog,
-    template_for,
-    update_catalog,
-    write_catalog,
-)
+from .catalog import catalog_text, is_translated, parse_catalog, template_for, update_catalog
 from .config import Config
-from .document import read_document
+from .document import parse_document
 from .errors import ConfigError, L10nError
-from .files import write_text_atomic
+from .files import read_text, write_text_atomic
 from .segment import segment_document
+from .state import StageState, fingerprint
 
-__all__ = ["Report", "select_sources", "extract", "update", "build"]
+__all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "build", "default_jobs"]
+
+# Below this many sheets, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 40
+
+
+@dataclass
+class SheetResult:
+    """What a stage did to one sheet (small: it travels back from a worker process)."""
+
+    slug: str
+    line: str = ""
+    problems: list[L10nError] = field(default_factory=list)
+    warnings: list[L10nError] = field(default_factory=list)
+    totals: Counter = field(default_factory=Counter)
+    written: Path | None = None
+    fingerprint: str | None = None  # what to remember for next time; None: forget
+    output: Path | None = None
 
 
 @dataclass
@@ -42,6 +59,22 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def add(self, result: SheetResult) -> None:
+        if result.line:
+            self.lines.append(result.line)
+        self.problems.extend(result.problems)
+        self.warnings.extend(result.warnings)
+        self.totals.update(result.totals)
+        if result.written is not None:
+            self.written.append(result.written)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def select_sources(config: Config, names: Sequence[str] = ()) -> list[Path]:
@@ -60,91 +93,174 @@ def select_sources(config: Config, names: Sequence[str] = ()) -> list[Path]:
     return chosen
 
 
-def _each(paths: Sequence[Path], progress=None) -> Iterable[Path]:
-    """``progress`` wraps the sheets in a progress bar (the CLI passes tqdm)."""
-    return progress(paths) if progress else paths
+def _run(
+    stage: str,
+    config: Config,
+    task: Callable[[Path, list | None], SheetResult],
+    sources: Sequence[Path],
+    jobs: int | None,
+    progress,
+    force: bool,
+) -> Report:
+    """Run ``task`` over the sheets, in parallel where it pays, and keep the stage's state."""
+    state = StageState(config.root, stage)
+    work = [(path, None if force else state.records.get(path.stem)) for path in sources]
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    report = Report()
+    if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
+        # fork: workers inherit the imported package instead of importing it again.
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs) as pool:
+            results: Iterable[SheetResult] = pool.imap(
+                _call, [(task, item) for item in work], chunksize=max(1, min(64, len(work) // (jobs * 8)))
+            )
+            _collect(report, state, results, progress, len(work))
+    else:
+        _collect(report, state, (_call((task, item)) for item in work), progress, len(work))
+    state.save()
+    return report
 
 
-def extract(config: Config, sources: Sequence[Path], progress=None) -> Report:
+def _call(job: tuple[Callable, tuple[Path, list | None]]) -> SheetResult:
+    task, (path, record) = job
+    return task(path, record)
+
+
+def _collect(report: Report, state: StageState, results: Iterable[SheetResult], progress, total: int) -> None:
+    for result in progress(results, total) if progress else results:
+        report.add(result)
+        if result.output is not None:
+            state.remember(result.slug, result.fingerprint, result.output)
+
+
+def _unchanged(record: list | None, print_: str, output: Path) -> bool:
+    if not record or record[0] != print_:
+        return False
+    try:
+        stat = output.stat()
+    except FileNotFoundError:
+        return False
+    return record[1] == [stat.st_size, stat.st_mtime_ns]
+
+
+# -- extract ---------------------------------------------------------------------
+
+
+def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResult:
+    slug = path.stem
+    target = config.template_path(slug)
+    result = SheetResult(slug, output=target)
+    try:
+        text = read_text(path, config.display(path))
+        print_ = fingerprint("extract", text, config.front_matter_keys, config.display(path))
+        result.fingerprint = print_
+        result.totals["sheets"] += 1
+        if _unchanged(record, print_, target):
+            result.totals["unchanged"] += 1
+            return result
+        doc = parse_document(text, config.display(path))
+        template = template_for(doc, segment_document(doc, config.front_matter_keys))
+        changed = write_text_atomic(target, catalog_text(template))
+    except L10nError as err:
+        return SheetResult(slug, problems=[err], output=target)
+    result.totals["strings"] += len(template)
+    result.written = target if changed else None
+    result.line = f"{config.display(target)}: {len(template)} strings" + ("" if changed else " (unchanged)")
+    return result
+
+
+def extract(config: Config, sources: Sequence[Path], progress=None, jobs: int | None = None,
+            force: bool = False) -> Report:
     """Sheets -> one POT per sheet in ``locales/templates``."""
-    report = Report()
-    for path in _each(sources, progress):
-        try:
-            doc = read_document(path, config.display(path))
-            segments = segment_document(doc, config.front_matter_keys)
-            template = template_for(doc, segments)
-            target = config.template_path(doc.slug)
-            changed = write_catalog(template, target)
-        except L10nError as err:
-            report.problems.append(err)
-            continue
-        report.totals["sheets"] += 1
-        report.totals["strings"] += len(template)
-        if changed:
-            report.written.append(target)
-        report.lines.append(
-            f"{config.display(target)}: {len(template)} strings"
-            + ("" if changed else " (unchanged)")
-        )
-    return report
+    return _run("extract", config, partial(_extract_sheet, config), sources, jobs, progress, force)
 
 
-def update(config: Config, locale: str, sources: Sequence[Path], progress=None) -> Report:
+# -- update ----------------------------------------------------------------------
+
+
+def _update_sheet(config: Config, locale: str, path: Path, record: list | None) -> SheetResult:
+    slug = path.stem
+    template_path = config.template_path(slug)
+    target = config.catalog_path(locale, slug)
+    result = SheetResult(slug, output=target)
+    try:
+        if not template_path.exists():
+            raise ConfigError(f"no template for {config.display(path)}: run 'l10n extract' first")
+        template_text = read_text(template_path, config.display(template_path))
+        old_text = read_text(target, config.display(target)) if target.exists() else None
+        result.totals["sheets"] += 1
+        print_ = fingerprint("update", locale, template_text, old_text)
+        if _unchanged(record, print_, target):
+            result.fingerprint = print_
+            result.totals["unchanged"] += 1
+            return result
+        template = parse_catalog(template_text, config.display(template_path))
+        old = parse_catalog(old_text, config.display(target)) if old_text is not None else None
+        catalog, summary = update_catalog(old, template, locale)
+        new_text = catalog_text(catalog)
+        changed = write_text_atomic(target, new_text)
+    except L10nError as err:
+        return SheetResult(slug, problems=[err], output=target)
+    result.fingerprint = fingerprint("update", locale, template_text, new_text)
+    for name in ("kept", "fuzzy", "added", "obsoleted", "revived"):
+        result.totals[name] += getattr(summary, name)
+    result.written = target if changed else None
+    reviewed = sum(1 for e in catalog if is_translated(e))
+    active = sum(1 for e in catalog if not e.obsolete)
+    result.line = (f"{config.display(target)}: {reviewed}/{active} reviewed; {summary}"
+                   + ("" if changed else " (unchanged)"))
+    return result
+
+
+def update(config: Config, locale: str, sources: Sequence[Path], progress=None, jobs: int | None = None,
+           force: bool = False) -> Report:
     """POTs -> the locale's PO files, msgmerge-style, keeping every translation."""
-    report = Report()
-    for path in _each(sources, progress):
-        slug = path.stem
-        template_path = config.template_path(slug)
-        target = config.catalog_path(locale, slug)
-        try:
-            if not template_path.exists():
-                raise ConfigError(f"no template for {config.display(path)}: run 'l10n extract' first")
-            template = read_catalog(template_path, config.display(template_path))
-            old = read_catalog(target, config.display(target)) if target.exists() else None
-            catalog, summary = update_catalog(old, template, locale)
-            changed = write_catalog(catalog, target)
-        except L10nError as err:
-            report.problems.append(err)
-            continue
-        report.totals["sheets"] += 1
-        for name in ("kept", "fuzzy", "added", "obsoleted", "revived"):
-            report.totals[name] += getattr(summary, name)
-        if changed:
-            report.written.append(target)
-        reviewed = sum(1 for e in catalog if is_translated(e))
-        active = sum(1 for e in catalog if not e.obsolete)
-        report.lines.append(
-            f"{config.display(target)}: {reviewed}/{active} reviewed; {summary}"
-            + ("" if changed else " (unchanged)")
-        )
-    return report
+    return _run(f"update-{locale}", config, partial(_update_sheet, config, locale), sources, jobs, progress, force)
 
 
-def build(config: Config, locale: str, sources: Sequence[Path], include_fuzzy: bool = False, progress=None) -> Report:
+# -- build -----------------------------------------------------------------------
+
+
+def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, record: list | None) -> SheetResult:
+    slug = path.stem
+    catalog_path = config.catalog_path(locale, slug)
+    target = config.build_path(locale, slug)
+    result = SheetResult(slug, output=target)
+    try:
+        text = read_text(path, config.display(path))
+        if not catalog_path.exists():
+            raise ConfigError(
+                f"no {locale} catalog for {config.display(path)}: run 'l10n update --locale {locale}' first"
+            )
+        catalog_text_ = read_text(catalog_path, config.display(catalog_path))
+        result.totals["sheets"] += 1
+        print_ = fingerprint("build", locale, include_fuzzy, config.front_matter_keys, text, catalog_text_,
+                             config.display(path))
+        if _unchanged(record, print_, target):
+            # Nothing was refused last time either: a refusal leaves no record.
+            result.fingerprint = print_
+            result.totals["unchanged"] += 1
+            return result
+        doc = parse_document(text, config.display(path))
+        segments = segment_document(doc, config.front_matter_keys)
+        catalog = parse_catalog(catalog_text_, config.display(catalog_path))
+        built = build_sheet(doc, segments, catalog, locale, include_fuzzy)
+        changed = write_text_atomic(target, built.text)
+    except L10nError as err:
+        return SheetResult(slug, problems=[err], output=target)
+    # A sheet with refused translations is rebuilt (and reported) every time.
+    result.fingerprint = None if built.problems else print_
+    result.warnings = list(built.problems)
+    result.totals.update(built.counts)
+    result.written = target if changed else None
+    counts = ", ".join(f"{built.counts[k]} {k}" for k in OUTCOMES if built.counts[k])
+    result.line = f"{config.display(target)}: {built.status} ({counts})"
+    return result
+
+
+def build(config: Config, locale: str, sources: Sequence[Path], include_fuzzy: bool = False, progress=None,
+          jobs: int | None = None, force: bool = False) -> Report:
     """Sheets + the locale's PO files -> ``build/<locale>/<slug>.md``."""
-    report = Report()
-    for path in _each(sources, progress):
-        slug = path.stem
-        catalog_path = config.catalog_path(locale, slug)
-        try:
-            doc = read_document(path, config.display(path))
-            segments = segment_document(doc, config.front_matter_keys)
-            if not catalog_path.exists():
-                raise ConfigError(
-                    f"no {locale} catalog for {config.display(path)}: run 'l10n update --locale {locale}' first"
-                )
-            catalog = read_catalog(catalog_path, config.display(catalog_path))
-            result = build_sheet(doc, segments, catalog, locale, include_fuzzy)
-            target = config.build_path(locale, slug)
-            changed = write_text_atomic(target, result.text)
-        except L10nError as err:
-            report.problems.append(err)
-            continue
-        report.warnings.extend(result.problems)
-        report.totals["sheets"] += 1
-        report.totals.update(result.counts)
-        if changed:
-            report.written.append(target)
-        counts = ", ".join(f"{result.counts[k]} {k}" for k in OUTCOMES if result.counts[k])
-        report.lines.append(f"{config.display(target)}: {result.status} ({counts})")
-    return report
+    task = partial(_build_sheet, config, locale, include_fuzzy)
+    stage = f"build-{locale}" + ("-fuzzy" if include_fuzzy else "")
+    return _run(stage, config, task, sources, jobs, progress, force)

@@ -1,0 +1,69 @@
+"""What each stage last did, so a run with nothing changed does almost nothing.
+
+For every sheet a stage records a fingerprint of its inputs (content hashes,
+settings, l10n's version) and the size and modification time of the file it
+wrote.  Next time, a sheet whose fingerprint and output are as recorded is
+skipped without being parsed.  The record lives in ``.l10n/state/`` under the
+project; deleting it is always safe (the next run just does everything).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .files import write_text_atomic
+
+__all__ = ["StageState", "fingerprint"]
+
+
+def _code_stamp() -> str:
+    """l10n's version and its modules' times: a changed l10n redoes everything."""
+    folder = Path(__file__).parent
+    times = sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*.py"))
+    return hashlib.sha256(repr((__version__, times)).encode()).hexdigest()[:16]
+
+
+_CODE = _code_stamp()
+
+
+def fingerprint(*parts: object) -> str:
+    """One short hash of a stage's inputs and settings (and of l10n itself)."""
+    return hashlib.sha256(repr((_CODE, *parts)).encode()).hexdigest()[:32]
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+class StageState:
+    """The record of one stage (and locale): sheet slug -> (fingerprint, output stamp)."""
+
+    def __init__(self, root: Path, name: str):
+        self.path = root / ".l10n" / "state" / f"{name}.json"
+        try:
+            self.records: dict[str, list] = json.loads(self.path.read_text())
+        except (FileNotFoundError, ValueError):
+            self.records = {}
+        self.changed = False
+
+    def remember(self, slug: str, print_: str | None, output: Path) -> None:
+        if print_ is None:
+            if self.records.pop(slug, None) is not None:
+                self.changed = True
+            return
+        record = [print_, _stamp(output)]
+        if self.records.get(slug) != record:
+            self.records[slug] = record
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            write_text_atomic(self.path, json.dumps(self.records, sort_keys=True, separators=(",", ":")) + "\n")
+            self.changed = False

@@ -1,0 +1,88 @@
+"""The PO reader and writer: lossless, strict, and in agreement with polib and GNU gettext."""
+
+import subprocess
+
+import polib
+import pytest
+
+from l10n.errors import CatalogError
+from l10n.pofile import parse, serialize
+
+from conftest import CASES, msgfmt_check, prepare, require_tool, run_l10n
+
+
+def _fields(entry):
+    return (entry.msgid, entry.msgstr, entry.msgctxt, entry.msgid_plural, dict(entry.msgstr_plural),
+            entry.tcomment, entry.comment, list(entry.occurrences), list(entry.flags),
+            entry.previous_msgid, entry.previous_msgctxt, bool(entry.obsolete))
+
+
+def test_a_rich_file_round_trips_byte_for_byte():
+    text = (CASES / "rich.po").read_text()
+    catalog = parse(text, "rich.po")
+    assert serialize(catalog) == text
+    plural = next(e for e in catalog if e.msgid_plural)
+    assert plural.msgstr_plural == {0: "Una tableta", 1: "%d tabletas"}
+    old = next(e for e in catalog if e.msgid == "Older text")
+    assert old.obsolete and old.previous_msgid == "Old text" and old.msgctxt == "paragraph"
+    first = catalog[0]
+    assert first.tcomment == "l10n: machine apertium 3.8.3" and first.previous_msgid == "Take one tablet daily."
+    assert first.occurrences == [("seeds/example.md", "44"), ("seeds/example.md", "50")]
+    assert catalog.metadata["Last-Translator"] == "Ana García <ana@example.org>" and catalog.metadata_is_fuzzy
+
+
+def test_an_editor_wrapping_lines_differently_changes_nothing(tmp_path):
+    msgcat = require_tool("msgcat")
+    wrapped = tmp_path / "wrapped.po"
+    subprocess.run([msgcat, "--width=20", "-o", str(wrapped), str(CASES / "rich.po")], check=True)
+    assert wrapped.read_text() != (CASES / "rich.po").read_text()
+    original = parse((CASES / "rich.po").read_text(), "rich.po")
+    again = parse(wrapped.read_text(), "wrapped.po")
+    assert [_fields(e) for e in again] == [_fields(e) for e in original]
+    assert again.metadata == original.metadata
+
+
+def test_reading_and_writing_agree_with_polib_on_real_catalogs(project):
+    prepare(project)
+    files = sorted(project.glob("locales/**/*.po*"))
+    catalog = polib.pofile(str(files[-1]))
+    for entry in catalog[:5]:
+        entry.msgstr = "ES " + entry.msgid
+        entry.tcomment = "l10n: memory exact from seeds/x.md"
+    catalog[0].flags.append("fuzzy")
+    catalog[0].previous_msgid = "An older text"
+    catalog.save()
+    for path in files:
+        text = path.read_text()
+        ours, theirs = parse(text, str(path)), polib.pofile(text, wrapwidth=0)
+        assert [_fields(e) for e in ours] == [_fields(e) for e in theirs]
+        assert ours.metadata == theirs.metadata and ours.header == theirs.header
+        assert serialize(ours) == str(theirs) + ("" if str(theirs).endswith("\n") else "\n")
+
+
+def test_what_it_writes_passes_msgfmt(tmp_path):
+    out = tmp_path / "out.po"
+    out.write_text(serialize(parse((CASES / "rich.po").read_text(), "rich.po")))
+    msgfmt_check(out)
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ('msgid "a"\nmsgstr "b\n', 2),  # unclosed quote, which polib accepts
+        ('msgid "a"\nmsgstr "b" "c"\n', 2),
+        ('msgid "a"\n"continued"\nmsgid "again"\nmsgstr ""\n', 3),
+        ('msgstr "no msgid"\n', 1),
+        ('msgid "a"\n\nmsgid "b"\nmsgstr "c"\n', 1),
+        ('msgid "a"\nmsgstr "\\q"\n', 2),
+        ('msgid "a"\nmsgstr[0] "x"\n', 2),
+        ('#~ msgid "a"\nmsgstr "b"\n', 2),
+        ('msgid "a"\nmsgstr "b"\n#, fuzzy\n', 3),
+        ('"orphan"\n', 1),
+    ],
+)
+def test_damage_is_reported_at_its_line(text, line):
+    with pytest.raises(CatalogError) as caught:
+        parse(text, "x.po")
+    assert caught.value.line == line, str(caught.value)
+    assert str(caught.value).startswith(f"x.po:{line}: broken PO file: ")
