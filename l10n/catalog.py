@@ -16,6 +16,7 @@ Provenance a person or a later stage writes in an entry's translator comments
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -90,9 +91,10 @@ def template_metadata(project: str, source: str, sha256: str) -> dict[str, str]:
     return {
         "Project-Id-Version": project,
         "Report-Msgid-Bugs-To": "",
-        # Left empty rather than gettext's "FULL NAME" placeholders, which
-        # msgfmt -c warns about; 'l10n update' fills them per locale.
-        "PO-Revision-Date": "",
+        # gettext's placeholder date: Babel's read_po cannot parse an empty one.
+        # Names are left empty rather than "FULL NAME", which msgfmt -c warns
+        # about; 'l10n update' fills them per locale.
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
         "Last-Translator": "",
         "Language-Team": "",
         "Language": "",
@@ -151,7 +153,7 @@ def _header(template: polib.POFile, old: polib.POFile | None, locale: str) -> di
     base = {
         "Project-Id-Version": template.metadata.get("Project-Id-Version", ""),
         "Report-Msgid-Bugs-To": "",
-        "PO-Revision-Date": "",
+        "PO-Revision-Date": _now(),
         "Last-Translator": "",
         "Language-Team": parsed.english_name,
         "Language": locale,
@@ -169,7 +171,17 @@ def _header(template: polib.POFile, old: polib.POFile | None, locale: str) -> di
         if name in template.metadata:
             base[name] = template.metadata[name]
     base["Language"] = locale
+    if not base["PO-Revision-Date"].strip() or "YEAR" in base["PO-Revision-Date"]:
+        base["PO-Revision-Date"] = _now()  # as msginit does; editors update it from then on
     return base
+
+
+def _now() -> str:
+    """The time for a new PO file's revision date (SOURCE_DATE_EPOCH for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() else \
+        datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
 def _copy(entry: polib.POEntry, **changes) -> polib.POEntry:

@@ -74,14 +74,6 @@ def worked_project(_worked: Path, tmp_path: Path) -> Path:
     return tmp_path / "project"
 
 
-def _babel_readable(data: bytes) -> bytes:
-    """The file with a revision date Babel accepts (see the xfail test below); nothing else changed."""
-    return data.replace(b'"PO-Revision-Date: \\n"', b'"PO-Revision-Date: 2025-01-01 00:00+0000\\n"', 1)
-
-
-@pytest.mark.xfail(strict=True, raises=Exception, reason=(
-    "l10n/catalog.py writes an empty 'PO-Revision-Date:' header (msgfmt -c accepts it silently); Babel's "
-    "read_po cannot parse the empty date and raises. When catalog.py writes a date, this passes: drop the xfail."))
 def test_babel_reads_the_files_exactly_as_written(worked_project: Path):
     for path in sorted((worked_project / "locales").rglob("*.po*")):
         with open(path, "rb") as handle:
@@ -110,7 +102,7 @@ def test_workflow_output_passes_msgfmt_and_reads_the_same_in_babel_and_polib(wor
     for path in files:
         msgfmt_check(path)
         ours = read_catalog(path)
-        babel = read_po(io.BytesIO(_babel_readable(path.read_bytes())), abort_invalid=True)
+        babel = read_po(io.BytesIO(path.read_bytes()), abort_invalid=True)
         babel_active = {(m.context, m.id): m for m in babel if m.id}
         active = [e for e in ours if not e.obsolete and e.msgid]
         assert len(babel_active) == len(active)
