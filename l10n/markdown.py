@@ -188,12 +188,29 @@ def _link_object(text: str, opening: Event, inner: Sequence[Event]) -> InlineObj
 
 
 def block_structure(text: str) -> list[tuple[str, str, str]]:
-    """The block skeleton of a Markdown text: proves a build changed no layout."""
-    return [
-        (e.kind, e.name, str(e.info) if e.name in ("Heading", "List", "Table") and e.kind == "start" else "")
-        for e in parse_events(text)
-        if (e.kind != "leaf" and e.name not in INLINE_CONTAINERS) or e.name == "Rule"
-    ]
+    """The block skeleton of a Markdown text: proves a build changed no layout.
+
+    Reads the parser's events directly (no offsets needed), since the build
+    runs it on every sheet it changes.
+    """
+    skeleton = []
+    for raw in pyromark.events(text, options=_OPTIONS):
+        if raw.__class__ is str:
+            if raw == "Rule":
+                skeleton.append(("leaf", "Rule", ""))
+            continue
+        for key, value in raw.items():
+            if key != "Start" and key != "End":
+                continue
+            if value.__class__ is dict:
+                ((name, info),) = value.items()
+            else:
+                name, info = value, None
+            if name in INLINE_CONTAINERS:
+                continue
+            detail = str(info) if key == "Start" and name in ("Heading", "List", "Table") else ""
+            skeleton.append((key, name, detail))
+    return skeleton
 
 
 # -- markdown-it-py, for tokens ---------------------------------------------------

@@ -494,6 +494,12 @@ def render(segment: Segment, translation: str) -> str:
         used[number] = used.get(number, 0) + 1
         return placeholder
 
+    for event in events:
+        # A translation starting with a tag is an HTML block, not inline HTML:
+        # refuse raw HTML in every form, whatever kind of segment it is.
+        if event.name in ("Html", "InlineHtml", "HtmlBlock") and event.start < len(translation):
+            raise _fail(segment, f"the translation adds markup the source does not have: "
+                                 f"{translation[event.start:event.end].strip()[:60]}")
     for obj in parts.objects:
         written = translation[obj.start : obj.cut_to]
         if obj.kind == "inline":

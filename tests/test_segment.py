@@ -120,6 +120,23 @@ def test_render_refuses_translations_that_would_break_the_sheet(translation, wor
     assert words in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "source, key, translation",
+    [
+        ("# Use\n", "use/h1", "<script>alert(1)</script> Uso"),
+        ("# Use\n", "use/h1", "Uso <img src=x onerror=alert(1)>"),
+        ("| A |\n|---|\n| one |\n", "r2c1", "<b onmouseover=alert(1)>uno</b>"),
+        ("Plain text.\n", "p[1]", "<div>Texto</div>"),
+        ("Plain text.\n", "p[1]", "Texto <!-- comentario -->"),
+    ],
+)
+def test_render_refuses_raw_html_in_every_kind_of_segment(source, key, translation):
+    _, seg = _segment(source, key)
+    with pytest.raises(TranslationError) as caught:
+        render(seg, translation)
+    assert "adds markup" in str(caught.value)
+
+
 def test_render_keeps_inline_placeholders_and_hard_breaks():
     doc, seg = _segment("Call <https://a.example/> now,  \n  or <b>later</b>.\n", "p[1]")
     assert seg.text == "Call {1} now,\nor {2}later{3}."
