@@ -24,7 +24,6 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Sequence
 
 import pyromark
-from markdown_it import MarkdownIt
 
 __all__ = [
     "Event",
@@ -269,8 +268,10 @@ def _recording(rule_name: str, original):
 
 
 @lru_cache(maxsize=None)
-def markdown_parser() -> MarkdownIt:
+def markdown_parser():
     """markdown-it-py (CommonMark, tables, strikethrough) whose inline tokens record positions."""
+    from markdown_it import MarkdownIt  # imported when needed: it costs every command 50 ms
+
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     for name in ("link", "image", "autolink", "html_inline", "backticks", "newline", "escape"):
         original = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn

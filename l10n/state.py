@@ -1,9 +1,11 @@
 """What each stage last did, so a run with nothing changed does almost nothing.
 
-For every sheet a stage records a fingerprint of its inputs (content hashes,
-settings, l10n's version) and the size and modification time of the file it
-wrote.  Next time, a sheet whose fingerprint and output are as recorded is
-skipped without being parsed.  The record lives in ``.l10n/state/`` under the
+For every sheet a stage records a fingerprint of its inputs' content (with the
+settings and l10n's own version), the size and modification time of each input
+file, and those of the file it wrote.  Next time a sheet whose files all have
+the recorded sizes and times is skipped without even being read (as make
+does); one whose files were touched but whose content fingerprint is unchanged
+is skipped after reading.  The record lives in ``.l10n/state/`` under the
 project; deleting it is always safe (the next run just does everything).
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .files import write_text_atomic
 
-__all__ = ["StageState", "fingerprint"]
+__all__ = ["StageState", "fingerprint", "stamp"]
 
 
 def _code_stamp() -> str:
@@ -34,7 +36,7 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256(repr((_CODE, *parts)).encode()).hexdigest()[:32]
 
 
-def _stamp(path: Path) -> list[int] | None:
+def stamp(path: Path) -> list[int] | None:
     try:
         stat = path.stat()
     except FileNotFoundError:
@@ -53,12 +55,23 @@ class StageState:
             self.records = {}
         self.changed = False
 
-    def remember(self, slug: str, print_: str | None, output: Path) -> None:
+    def untouched(self, slug: str, settings: str, inputs: list[Path], output: Path) -> bool:
+        """True when the sheet's files are exactly as when the stage last did it."""
+        record = self.records.get(slug)
+        return (
+            record is not None
+            and len(record) == 4
+            and record[3] == settings
+            and record[1] == stamp(output)
+            and record[2] == [stamp(path) for path in inputs]
+        )
+
+    def remember(self, slug: str, print_: str | None, output: Path, inputs: list, settings: str) -> None:
         if print_ is None:
             if self.records.pop(slug, None) is not None:
                 self.changed = True
             return
-        record = [print_, _stamp(output)]
+        record = [print_, stamp(output), inputs, settings]
         if self.records.get(slug) != record:
             self.records[slug] = record
             self.changed = True

@@ -24,7 +24,7 @@ from .document import parse_document
 from .errors import ConfigError, L10nError
 from .files import read_text, write_text_atomic
 from .segment import segment_document
-from .state import StageState, fingerprint
+from .state import StageState, fingerprint, stamp
 
 __all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "build", "default_jobs"]
 
@@ -44,6 +44,7 @@ class SheetResult:
     written: Path | None = None
     fingerprint: str | None = None  # what to remember for next time; None: forget
     output: Path | None = None
+    inputs: list = field(default_factory=list)  # the input files' stamps, taken before reading them
 
 
 @dataclass
@@ -93,30 +94,39 @@ def select_sources(config: Config, names: Sequence[str] = ()) -> list[Path]:
     return chosen
 
 
-def _run(
-    stage: str,
-    config: Config,
-    task: Callable[[Path, list | None], SheetResult],
-    sources: Sequence[Path],
-    jobs: int | None,
-    progress,
-    force: bool,
-) -> Report:
-    """Run ``task`` over the sheets, in parallel where it pays, and keep the stage's state."""
-    state = StageState(config.root, stage)
-    work = [(path, None if force else state.records.get(path.stem)) for path in sources]
-    jobs = default_jobs() if jobs is None else max(1, jobs)
+@dataclass(frozen=True)
+class _Stage:
+    """One stage for :func:`_run`: its per-sheet task and the files it reads and writes."""
+
+    name: str
+    task: Callable[[Path, list | None], SheetResult]
+    inputs: Callable[[Path], list[Path]]
+    output: Callable[[Path], Path]
+    settings: str  # fingerprint of the settings that change its output
+
+
+def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | None, progress, force: bool) -> Report:
+    """Run a stage over the sheets, in parallel where it pays, skipping untouched sheets."""
+    state = StageState(config.root, stage.name)
     report = Report()
+    work = []
+    for path in sources:
+        if not force and state.untouched(path.stem, stage.settings, stage.inputs(path), stage.output(path)):
+            report.totals["sheets"] += 1
+            report.totals["unchanged"] += 1
+        else:
+            work.append((path, None if force else state.records.get(path.stem)))
+    jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
         # fork: workers inherit the imported package instead of importing it again.
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs) as pool:
             results: Iterable[SheetResult] = pool.imap(
-                _call, [(task, item) for item in work], chunksize=max(1, min(64, len(work) // (jobs * 8)))
+                _call, [(stage.task, item) for item in work], chunksize=max(1, min(64, len(work) // (jobs * 8)))
             )
-            _collect(report, state, results, progress, len(work))
+            _collect(report, state, stage, results, progress, len(work))
     else:
-        _collect(report, state, (_call((task, item)) for item in work), progress, len(work))
+        _collect(report, state, stage, (_call((stage.task, item)) for item in work), progress, len(work))
     state.save()
     return report
 
@@ -126,11 +136,12 @@ def _call(job: tuple[Callable, tuple[Path, list | None]]) -> SheetResult:
     return task(path, record)
 
 
-def _collect(report: Report, state: StageState, results: Iterable[SheetResult], progress, total: int) -> None:
+def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable[SheetResult], progress,
+             total: int) -> None:
     for result in progress(results, total) if progress else results:
         report.add(result)
         if result.output is not None:
-            state.remember(result.slug, result.fingerprint, result.output)
+            state.remember(result.slug, result.fingerprint, result.output, result.inputs, stage.settings)
 
 
 def _unchanged(record: list | None, print_: str, output: Path) -> bool:
@@ -149,7 +160,7 @@ def _unchanged(record: list | None, print_: str, output: Path) -> bool:
 def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResult:
     slug = path.stem
     target = config.template_path(slug)
-    result = SheetResult(slug, output=target)
+    result = SheetResult(slug, output=target, inputs=[stamp(path)])
     try:
         text = read_text(path, config.display(path))
         print_ = fingerprint("extract", text, config.front_matter_keys, config.display(path))
@@ -172,7 +183,9 @@ def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResu
 def extract(config: Config, sources: Sequence[Path], progress=None, jobs: int | None = None,
             force: bool = False) -> Report:
     """Sheets -> one POT per sheet in ``locales/templates``."""
-    return _run("extract", config, partial(_extract_sheet, config), sources, jobs, progress, force)
+    stage = _Stage("extract", partial(_extract_sheet, config), lambda path: [path],
+                   lambda path: config.template_path(path.stem), fingerprint(config.front_matter_keys))
+    return _run(config, stage, sources, jobs, progress, force)
 
 
 # -- update ----------------------------------------------------------------------
@@ -182,7 +195,7 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
     slug = path.stem
     template_path = config.template_path(slug)
     target = config.catalog_path(locale, slug)
-    result = SheetResult(slug, output=target)
+    result = SheetResult(slug, output=target, inputs=[stamp(template_path), stamp(target)])
     try:
         if not template_path.exists():
             raise ConfigError(f"no template for {config.display(path)}: run 'l10n extract' first")
@@ -202,6 +215,7 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     result.fingerprint = fingerprint("update", locale, template_text, new_text)
+    result.inputs = [result.inputs[0], stamp(target)]  # the PO as written is next run's input
     for name in ("kept", "fuzzy", "added", "obsoleted", "revived"):
         result.totals[name] += getattr(summary, name)
     result.written = target if changed else None
@@ -215,7 +229,10 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
 def update(config: Config, locale: str, sources: Sequence[Path], progress=None, jobs: int | None = None,
            force: bool = False) -> Report:
     """POTs -> the locale's PO files, msgmerge-style, keeping every translation."""
-    return _run(f"update-{locale}", config, partial(_update_sheet, config, locale), sources, jobs, progress, force)
+    stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
+                   lambda path: [config.template_path(path.stem), config.catalog_path(locale, path.stem)],
+                   lambda path: config.catalog_path(locale, path.stem), fingerprint(locale))
+    return _run(config, stage, sources, jobs, progress, force)
 
 
 # -- build -----------------------------------------------------------------------
@@ -225,7 +242,7 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
     slug = path.stem
     catalog_path = config.catalog_path(locale, slug)
     target = config.build_path(locale, slug)
-    result = SheetResult(slug, output=target)
+    result = SheetResult(slug, output=target, inputs=[stamp(path), stamp(catalog_path)])
     try:
         text = read_text(path, config.display(path))
         if not catalog_path.exists():
@@ -261,6 +278,9 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
 def build(config: Config, locale: str, sources: Sequence[Path], include_fuzzy: bool = False, progress=None,
           jobs: int | None = None, force: bool = False) -> Report:
     """Sheets + the locale's PO files -> ``build/<locale>/<slug>.md``."""
-    task = partial(_build_sheet, config, locale, include_fuzzy)
-    stage = f"build-{locale}" + ("-fuzzy" if include_fuzzy else "")
-    return _run(stage, config, task, sources, jobs, progress, force)
+    stage = _Stage(f"build-{locale}" + ("-fuzzy" if include_fuzzy else ""),
+                   partial(_build_sheet, config, locale, include_fuzzy),
+                   lambda path: [path, config.catalog_path(locale, path.stem)],
+                   lambda path: config.build_path(locale, path.stem),
+                   fingerprint(locale, include_fuzzy, config.front_matter_keys))
+    return _run(config, stage, sources, jobs, progress, force)
