@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import polib
@@ -65,7 +66,8 @@ def is_translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
 
 
-def locale_info(locale: str) -> tuple[Locale, str]:
+@lru_cache(maxsize=None)
+def locale_info(locale: str) -> tuple["Locale", str]:
     """Babel's Locale and the Plural-Forms header for a locale code such as ``es``."""
     # Babel and rapidfuzz are imported where used: commands that need neither
     # (a build, an unchanged run) start a fifth of a second sooner.

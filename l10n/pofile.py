@@ -58,6 +58,8 @@ def _unescape(text: str, path: str, line: int) -> str:
 
 
 def _escape(text: str) -> str:
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text  # the common case: nothing to escape
     return (
         text.replace("\\", r"\\").replace("\t", r"\t").replace("\r", r"\r").replace("\n", r"\n")
         .replace("\v", r"\v").replace("\b", r"\b").replace("\f", r"\f").replace('"', r"\"")
@@ -68,7 +70,7 @@ class _Entry:
     """An entry being read; becomes a polib.POEntry when complete."""
 
     __slots__ = ("fields", "previous", "tcomment", "comment", "occurrences", "flags",
-                 "obsolete", "linenum", "msgstr_line", "last")
+                 "obsolete", "linenum", "msgstr_line", "last", "complete", "empty")
 
     def __init__(self, linenum: int):
         self.fields: dict[str, str] = {}  # msgctxt, msgid, msgid_plural, msgstr, msgstr[N]
@@ -81,14 +83,8 @@ class _Entry:
         self.linenum = linenum
         self.msgstr_line = 0
         self.last: tuple[dict, str] | None = None  # where a continuation string goes
-
-    @property
-    def complete(self) -> bool:
-        return any(name.startswith("msgstr") for name in self.fields)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.fields or self.previous or self.tcomment or self.comment or self.occurrences or self.flags)
+        self.complete = False  # has a msgstr
+        self.empty = True  # has nothing yet (comments count)
 
 
 def _fail(message: str, path: str, line: int) -> CatalogError:
@@ -101,6 +97,7 @@ def _add_string(entry: _Entry, target: dict, name: str, raw: str, path: str, num
 
 
 def _read_comment(entry: _Entry, body: str, path: str, number: int) -> None:
+    entry.empty = False
     marker = body[1:2]
     if marker == ".":
         entry.comment.append(body[3:] if body.startswith("#. ") else body[2:])
@@ -124,8 +121,9 @@ def _read_comment(entry: _Entry, body: str, path: str, number: int) -> None:
         entry.tcomment.append(body[2:] if body.startswith("# ") else body[1:])
 
 
-def _read_string(entry: _Entry, body: str, obsolete: bool, path: str, number: int) -> None:
-    keyword = _KEYWORD.match(body)
+def _read_string(entry: _Entry, body: str, keyword: re.Match | None, obsolete: bool, path: str,
+                 number: int) -> None:
+    entry.empty = False
     value = _STRING.match(body, keyword.end() if keyword else 0)
     if not value or not (keyword or body.startswith('"')):
         raise _fail(f"this line is not PO syntax: {body[:60]!r}", path, number)
@@ -144,8 +142,9 @@ def _read_string(entry: _Entry, body: str, obsolete: bool, path: str, number: in
         raise _fail("msgstr[N] without msgid_plural", path, number)
     if name in ("msgctxt", "msgid_plural") and entry.complete:
         raise _fail(f"{name} after msgstr", path, number)
-    if name.startswith("msgstr") and not entry.msgstr_line:
+    if name == "msgstr" and not entry.complete:
         entry.msgstr_line = number
+        entry.complete = True
     if entry.fields and entry.obsolete != obsolete:
         raise _fail("an entry that is partly obsolete (#~)", path, number)
     entry.obsolete = obsolete
@@ -178,18 +177,21 @@ def parse(text: str, path: str) -> polib.POFile:
             if not obsolete:
                 current = finish()
             continue
-        is_comment = body.startswith("#")
-        starts_entry = is_comment or _KEYWORD.match(body) and body.startswith(("msgctxt", "msgid "))
-        if starts_entry and current.complete:
-            current = finish()
-        if current.empty:
-            current.linenum = number
-        if is_comment:
-            if obsolete and not body.startswith("#|"):
+        if body[0] == "#":
+            if current.complete:
+                current = finish()
+            if current.empty:
+                current.linenum = number
+            if obsolete and body[1:2] != "|":
                 raise _fail("this line is not PO syntax", path, number)
             _read_comment(current, body, path, number)
         else:
-            _read_string(current, body, obsolete, path, number)
+            keyword = _KEYWORD.match(body)
+            if current.complete and keyword is not None and keyword.group(1) in ("msgctxt", "msgid"):
+                current = finish()
+            if current.empty:
+                current.linenum = number
+            _read_string(current, body, keyword, obsolete, path, number)
     if current.fields:
         finish()
     elif not current.empty and entries:
@@ -236,6 +238,8 @@ def _read_header(catalog: polib.POFile, msgstr: str, entry: _Entry) -> None:
 
 
 def _field(prefix: str, name: str, value: str) -> list[str]:
+    if "\n" not in value:
+        return [f'{prefix}{name} "{_escape(value)}"']
     lines = value.splitlines(True)
     if len(lines) > 1:
         return [f'{prefix}{name} ""'] + [f'{prefix}"{_escape(part)}"' for part in lines]

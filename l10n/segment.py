@@ -166,9 +166,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _has_letters(text: str) -> bool:
-    stripped = _OPAQUE.sub("", _PLACEHOLDER_REF.sub("", text))
-    return any(ch.isalpha() for ch in stripped)
+    return _LETTER.search(_OPAQUE.sub("", _PLACEHOLDER_REF.sub("", text))) is not None
 
 
 class _Block:

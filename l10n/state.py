@@ -33,7 +33,13 @@ _CODE = _code_stamp()
 
 def fingerprint(*parts: object) -> str:
     """One short hash of a stage's inputs and settings (and of l10n itself)."""
-    return hashlib.sha256(repr((_CODE, *parts)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(_CODE.encode())
+    for part in parts:
+        # Texts are hashed as they are (repr of a whole sheet is slow); the
+        # separator keeps ("ab", "c") and ("a", "bc") apart.
+        digest.update(part.encode() if isinstance(part, str) else repr(part).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()[:32]
 
 
 def stamp(path: Path) -> list[int] | None:
@@ -80,3 +86,42 @@ class StageState:
         if self.changed:
             write_text_atomic(self.path, json.dumps(self.records, sort_keys=True, separators=(",", ":")) + "\n")
             self.changed = False
+
+
+class SegmentCache:
+    """Each sheet's segments as JSON, so a stage after ``extract`` need not parse the sheet again.
+
+    An entry is used only when its key (a fingerprint of the sheet's text, the
+    settings and l10n itself) matches; anything unreadable is ignored and the
+    sheet parsed afresh.  JSON, not pickle: nothing in ``.l10n/`` can run code.
+    """
+
+    def __init__(self, root: Path):
+        self.folder = root / ".l10n" / "cache" / "segments"
+
+    def load(self, slug: str, key: str):
+        from .segment import Placeholder, Segment
+
+        try:
+            data = json.loads((self.folder / f"{slug}.json").read_text())
+            if data.get("key") != key:
+                return None
+            return [
+                Segment(s[0], s[1], s[2], s[3], s[4], s[5], tuple(Placeholder(*p) for p in s[6]), s[7], s[8], s[9])
+                for s in data["segments"]
+            ]
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            return None
+
+    def store(self, slug: str, key: str, segments) -> None:
+        rows = [
+            [s.key, s.kind, s.text, s.line, s.start, s.end,
+             [[p.number, p.kind, p.source, p.target, p.label] for p in s.placeholders],
+             s.line_break, s.context, s.yaml_style]
+            for s in segments
+        ]
+        try:
+            write_text_atomic(self.folder / f"{slug}.json",
+                              json.dumps({"key": key, "segments": rows}, ensure_ascii=False, separators=(",", ":")))
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next run

@@ -24,7 +24,7 @@ from .document import parse_document
 from .errors import ConfigError, L10nError
 from .files import read_text, write_text_atomic
 from .segment import segment_document
-from .state import StageState, fingerprint, stamp
+from .state import SegmentCache, StageState, fingerprint, stamp
 
 __all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "build", "default_jobs"]
 
@@ -157,6 +157,17 @@ def _unchanged(record: list | None, print_: str, output: Path) -> bool:
 # -- extract ---------------------------------------------------------------------
 
 
+def _segments(config: Config, doc) -> list:
+    """A sheet's segments, from the cache when the sheet is as it was when last segmented."""
+    cache = SegmentCache(config.root)
+    key = fingerprint("segments", doc.text, config.front_matter_keys, doc.path)
+    segments = cache.load(doc.slug, key)
+    if segments is None:
+        segments = segment_document(doc, config.front_matter_keys)
+        cache.store(doc.slug, key, segments)
+    return segments
+
+
 def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResult:
     slug = path.stem
     target = config.template_path(slug)
@@ -170,7 +181,7 @@ def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResu
             result.totals["unchanged"] += 1
             return result
         doc = parse_document(text, config.display(path))
-        template = template_for(doc, segment_document(doc, config.front_matter_keys))
+        template = template_for(doc, _segments(config, doc))
         changed = write_text_atomic(target, catalog_text(template))
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
@@ -195,11 +206,14 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
     slug = path.stem
     template_path = config.template_path(slug)
     target = config.catalog_path(locale, slug)
-    result = SheetResult(slug, output=target, inputs=[stamp(template_path), stamp(target)])
+    result = SheetResult(slug, output=target, inputs=[stamp(path), stamp(target)])
     try:
-        if not template_path.exists():
-            raise ConfigError(f"no template for {config.display(path)}: run 'l10n extract' first")
-        template_text = read_text(template_path, config.display(template_path))
+        # The template comes from the sheet itself (and is refreshed on disk), so
+        # 'update' never works from a stale POT and needs no 'extract' first.
+        doc = parse_document(read_text(path, config.display(path)), config.display(path))
+        template = template_for(doc, _segments(config, doc))
+        template_text = catalog_text(template)
+        write_text_atomic(template_path, template_text)
         old_text = read_text(target, config.display(target)) if target.exists() else None
         result.totals["sheets"] += 1
         print_ = fingerprint("update", locale, template_text, old_text)
@@ -207,7 +221,6 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
             result.fingerprint = print_
             result.totals["unchanged"] += 1
             return result
-        template = parse_catalog(template_text, config.display(template_path))
         old = parse_catalog(old_text, config.display(target)) if old_text is not None else None
         catalog, summary = update_catalog(old, template, locale)
         new_text = catalog_text(catalog)
@@ -228,10 +241,11 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
 
 def update(config: Config, locale: str, sources: Sequence[Path], progress=None, jobs: int | None = None,
            force: bool = False) -> Report:
-    """POTs -> the locale's PO files, msgmerge-style, keeping every translation."""
+    """Sheets -> their POTs and the locale's PO files, msgmerge-style, keeping every translation."""
     stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
-                   lambda path: [config.template_path(path.stem), config.catalog_path(locale, path.stem)],
-                   lambda path: config.catalog_path(locale, path.stem), fingerprint(locale))
+                   lambda path: [path, config.catalog_path(locale, path.stem)],
+                   lambda path: config.catalog_path(locale, path.stem),
+                   fingerprint(locale, config.front_matter_keys))
     return _run(config, stage, sources, jobs, progress, force)
 
 
@@ -259,7 +273,7 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
             result.totals["unchanged"] += 1
             return result
         doc = parse_document(text, config.display(path))
-        segments = segment_document(doc, config.front_matter_keys)
+        segments = _segments(config, doc)
         catalog = parse_catalog(catalog_text_, config.display(catalog_path))
         built = build_sheet(doc, segments, catalog, locale, include_fuzzy)
         changed = write_text_atomic(target, built.text)
