@@ -31,11 +31,15 @@ def read_text(path: str | os.PathLike, display: str | None = None) -> str:
         ) from None
 
 
-def write_text_atomic(path: str | os.PathLike, text: str) -> bool:
+def write_text_atomic(path: str | os.PathLike, text: str, durable: bool = True) -> bool:
     """Write ``text`` to ``path`` atomically; return False if it was already identical.
 
     Skipping identical content keeps file times still, so tools that watch
     timestamps (make, editors, the release step) see no change where there is none.
+    ``durable`` also forces the bytes to disk before the rename, so not even a
+    power cut can leave an empty file: for a translator's PO file.  Files l10n
+    can make again (templates, built sheets, caches) skip it; it costs more
+    than writing them.
     """
     path = Path(path)
     data = text.encode("utf-8")
@@ -49,8 +53,9 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         else:

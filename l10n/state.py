@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sqlite3
 from pathlib import Path
 
 from . import __version__
@@ -54,6 +56,7 @@ class StageState:
     """The record of one stage (and locale): sheet slug -> (fingerprint, output stamp)."""
 
     def __init__(self, root: Path, name: str):
+        self.root = root
         self.path = root / ".l10n" / "state" / f"{name}.json"
         try:
             self.records: dict[str, list] = json.loads(self.path.read_text())
@@ -84,44 +87,75 @@ class StageState:
 
     def save(self) -> None:
         if self.changed:
-            write_text_atomic(self.path, json.dumps(self.records, sort_keys=True, separators=(",", ":")) + "\n")
+            write_text_atomic(self.path, json.dumps(self.records, sort_keys=True, separators=(",", ":")) + "\n",
+                              durable=False)
             self.changed = False
 
 
 class SegmentCache:
-    """Each sheet's segments as JSON, so a stage after ``extract`` need not parse the sheet again.
+    """Each sheet's segments, so a stage after ``extract`` need not parse the sheet again.
 
-    An entry is used only when its key (a fingerprint of the sheet's text, the
-    settings and l10n itself) matches; anything unreadable is ignored and the
-    sheet parsed afresh.  JSON, not pickle: nothing in ``.l10n/`` can run code.
+    One SQLite file (``.l10n/cache.sqlite``): workers read it, and the parent
+    process writes what they computed in one transaction at the end of a
+    stage, which costs far less than a file per sheet.  An entry is used only
+    when its key (a fingerprint of the sheet's text, the settings and l10n
+    itself) matches; anything unreadable is ignored and the sheet parsed
+    afresh.  Rows are JSON, not pickle: nothing in ``.l10n/`` can run code.
     """
 
+    _connections: dict = {}  # (pid, path) -> connection: never share one across fork
+
     def __init__(self, root: Path):
-        self.folder = root / ".l10n" / "cache" / "segments"
+        self.path = root / ".l10n" / "cache.sqlite"
+
+    def _connect(self, create: bool):
+        key = (os.getpid(), str(self.path))
+        connection = self._connections.get(key)
+        if connection is None:
+            if not create and not self.path.exists():
+                return None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=30)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")  # a cache: losing it only costs time
+            connection.execute("CREATE TABLE IF NOT EXISTS segments (slug TEXT PRIMARY KEY, key TEXT, data TEXT)")
+            self._connections[key] = connection
+        return connection
 
     def load(self, slug: str, key: str):
         from .segment import Placeholder, Segment
 
         try:
-            data = json.loads((self.folder / f"{slug}.json").read_text())
-            if data.get("key") != key:
+            connection = self._connect(create=False)
+            if connection is None:
+                return None
+            row = connection.execute("SELECT key, data FROM segments WHERE slug = ?", (slug,)).fetchone()
+            if row is None or row[0] != key:
                 return None
             return [
                 Segment(s[0], s[1], s[2], s[3], s[4], s[5], tuple(Placeholder(*p) for p in s[6]), s[7], s[8], s[9])
-                for s in data["segments"]
+                for s in json.loads(row[1])
             ]
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+        except (sqlite3.Error, ValueError, TypeError, IndexError):
             return None
 
-    def store(self, slug: str, key: str, segments) -> None:
-        rows = [
+    @staticmethod
+    def row(slug: str, key: str, segments) -> tuple[str, str, str]:
+        """What :meth:`store` needs for one sheet, small enough to send back from a worker."""
+        data = [
             [s.key, s.kind, s.text, s.line, s.start, s.end,
              [[p.number, p.kind, p.source, p.target, p.label] for p in s.placeholders],
              s.line_break, s.context, s.yaml_style]
             for s in segments
         ]
+        return slug, key, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def store(self, rows: list[tuple[str, str, str]]) -> None:
+        if not rows:
+            return
         try:
-            write_text_atomic(self.folder / f"{slug}.json",
-                              json.dumps({"key": key, "segments": rows}, ensure_ascii=False, separators=(",", ":")))
-        except OSError:
+            connection = self._connect(create=True)
+            with connection:
+                connection.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?)", rows)
+        except sqlite3.Error:
             pass  # a cache that cannot be written is only a slower next run

@@ -45,6 +45,7 @@ class SheetResult:
     fingerprint: str | None = None  # what to remember for next time; None: forget
     output: Path | None = None
     inputs: list = field(default_factory=list)  # the input files' stamps, taken before reading them
+    cache_row: tuple | None = None  # segments to cache (see l10n.state.SegmentCache)
 
 
 @dataclass
@@ -138,10 +139,14 @@ def _call(job: tuple[Callable, tuple[Path, list | None]]) -> SheetResult:
 
 def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable[SheetResult], progress,
              total: int) -> None:
+    rows = []
     for result in progress(results, total) if progress else results:
         report.add(result)
         if result.output is not None:
             state.remember(result.slug, result.fingerprint, result.output, result.inputs, stage.settings)
+        if result.cache_row is not None:
+            rows.append(result.cache_row)
+    SegmentCache(state.root).store(rows)
 
 
 def _unchanged(record: list | None, print_: str, output: Path) -> bool:
@@ -157,14 +162,16 @@ def _unchanged(record: list | None, print_: str, output: Path) -> bool:
 # -- extract ---------------------------------------------------------------------
 
 
-def _segments(config: Config, doc) -> list:
-    """A sheet's segments, from the cache when the sheet is as it was when last segmented."""
-    cache = SegmentCache(config.root)
+def _segments(config: Config, doc, result: SheetResult) -> list:
+    """A sheet's segments, from the cache when the sheet is as it was when last segmented.
+
+    Freshly computed ones go back in ``result`` for the parent to cache.
+    """
     key = fingerprint("segments", doc.text, config.front_matter_keys, doc.path)
-    segments = cache.load(doc.slug, key)
+    segments = SegmentCache(config.root).load(doc.slug, key)
     if segments is None:
         segments = segment_document(doc, config.front_matter_keys)
-        cache.store(doc.slug, key, segments)
+        result.cache_row = SegmentCache.row(doc.slug, key, segments)
     return segments
 
 
@@ -181,8 +188,8 @@ def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResu
             result.totals["unchanged"] += 1
             return result
         doc = parse_document(text, config.display(path))
-        template = template_for(doc, _segments(config, doc))
-        changed = write_text_atomic(target, catalog_text(template))
+        template = template_for(doc, _segments(config, doc, result))
+        changed = write_text_atomic(target, catalog_text(template), durable=False)
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     result.totals["strings"] += len(template)
@@ -211,9 +218,9 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
         # The template comes from the sheet itself (and is refreshed on disk), so
         # 'update' never works from a stale POT and needs no 'extract' first.
         doc = parse_document(read_text(path, config.display(path)), config.display(path))
-        template = template_for(doc, _segments(config, doc))
+        template = template_for(doc, _segments(config, doc, result))
         template_text = catalog_text(template)
-        write_text_atomic(template_path, template_text)
+        write_text_atomic(template_path, template_text, durable=False)
         old_text = read_text(target, config.display(target)) if target.exists() else None
         result.totals["sheets"] += 1
         print_ = fingerprint("update", locale, template_text, old_text)
@@ -273,10 +280,10 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
             result.totals["unchanged"] += 1
             return result
         doc = parse_document(text, config.display(path))
-        segments = _segments(config, doc)
+        segments = _segments(config, doc, result)
         catalog = parse_catalog(catalog_text_, config.display(catalog_path))
         built = build_sheet(doc, segments, catalog, locale, include_fuzzy)
-        changed = write_text_atomic(target, built.text)
+        changed = write_text_atomic(target, built.text, durable=False)
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     # A sheet with refused translations is rebuilt (and reported) every time.
