@@ -166,32 +166,56 @@ def parse(text: str, path: str) -> polib.POFile:
             return _Entry(0)
         return current  # comments alone wait for the entry they belong to
 
-    for number, line in enumerate(text.splitlines(), 1):
+    # Only "\n" ends a line in a PO file (str.splitlines would also split on
+    # U+2028 and others, which may stand raw inside a string).
+    for number, line in enumerate(text.split("\n"), 1):
         body = line.strip()
-        obsolete = body.startswith("#~")
-        if obsolete:
-            body = body[2:].lstrip()
-            if body.startswith("|"):
-                body = "#" + body  # "#~|": a previous field of an obsolete entry
         if not body:
-            if not obsolete:
-                current = finish()
+            current = finish()
             continue
-        if body[0] == "#":
-            if current.complete:
+        first = body[0]
+        if first == "#":
+            marker = body[1:2]
+            # A comment after a msgstr begins the next entry; "#~" lines may
+            # instead continue an obsolete entry's strings.
+            if current.complete and (marker != "~" or body[2:].lstrip()[:1] in ("|", "#")):
                 current = finish()
             if current.empty:
                 current.linenum = number
-            if obsolete and body[1:2] != "|":
-                raise _fail("this line is not PO syntax", path, number)
+            # The two commonest lines, handled here for speed.
+            if marker == "." and body[2:3] == " ":
+                current.comment.append(body[3:])
+                current.empty = False
+                continue
+            if marker == ":":
+                current.empty = False
+                for reference in body[2:].split():
+                    file, _, where = reference.rpartition(":")
+                    current.occurrences.append((file, where) if file and where.isdigit() else (reference, ""))
+                continue
+            if marker == "~":
+                body = body[2:].lstrip()
+                if not body:
+                    continue
+                if body[0] == "|":
+                    _read_comment(current, "#" + body, path, number)  # "#~|": previous field, obsolete entry
+                elif body[0] == "#":
+                    raise _fail("this line is not PO syntax", path, number)
+                else:
+                    keyword = _KEYWORD.match(body)
+                    if current.complete and keyword is not None and keyword.group(1) in ("msgctxt", "msgid"):
+                        current = finish()
+                        current.linenum = number
+                    _read_string(current, body, keyword, True, path, number)
+                continue
             _read_comment(current, body, path, number)
-        else:
-            keyword = _KEYWORD.match(body)
-            if current.complete and keyword is not None and keyword.group(1) in ("msgctxt", "msgid"):
-                current = finish()
-            if current.empty:
-                current.linenum = number
-            _read_string(current, body, keyword, obsolete, path, number)
+            continue
+        keyword = _KEYWORD.match(body)
+        if current.complete and keyword is not None and keyword.group(1) in ("msgctxt", "msgid"):
+            current = finish()
+        if current.empty:
+            current.linenum = number
+        _read_string(current, body, keyword, False, path, number)
     if current.fields:
         finish()
     elif not current.empty and entries:

@@ -60,6 +60,18 @@ def test_reading_and_writing_agree_with_polib_on_real_catalogs(project):
         assert serialize(ours) == str(theirs) + ("" if str(theirs).endswith("\n") else "\n")
 
 
+def test_only_newline_ends_a_line():
+    """U+2028 and friends may stand raw inside a string (str.splitlines would break them)."""
+    text = 'msgid "a"\nmsgstr "b\u2028c\x85d\x1ce"\n'
+    assert parse(text, "x.po")[0].msgstr == "b\u2028c\x85d\x1ce"
+
+
+def test_obsolete_entries_wrapped_by_an_editor_read_back():
+    text = '#~ msgid ""\n#~ "Store "\n#~ "cold."\n#~ msgstr ""\n#~ "Guardar "\n#~ "en frío."\n'
+    entry = parse(text, "x.po")[0]
+    assert entry.obsolete and (entry.msgid, entry.msgstr) == ("Store cold.", "Guardar en frío.")
+
+
 def test_what_it_writes_passes_msgfmt(tmp_path):
     out = tmp_path / "out.po"
     out.write_text(serialize(parse((CASES / "rich.po").read_text(), "rich.po")))
