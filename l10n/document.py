@@ -79,7 +79,7 @@ class Document:
         finally:
             loader.dispose()
 
-    @property
+    @cached_property
     def body(self) -> str:
         return self.text[self.body_start :]
 

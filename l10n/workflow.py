@@ -231,7 +231,9 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
         old = parse_catalog(old_text, config.display(target)) if old_text is not None else None
         catalog, summary = update_catalog(old, template, locale)
         new_text = catalog_text(catalog)
-        changed = write_text_atomic(target, new_text)
+        # Forced to disk when it replaces a file a person may have worked on;
+        # a brand-new catalog holds no one's work yet.
+        changed = write_text_atomic(target, new_text, durable=old_text is not None)
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     result.fingerprint = fingerprint("update", locale, template_text, new_text)
