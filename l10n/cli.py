@@ -178,7 +178,7 @@ COMMANDS: dict[str, tuple[Callable, str, str, Callable[[argparse.ArgumentParser]
     ),
     "update": (
         cmd_update,
-        "create or update the PO files of a locale from the templates (msgmerge semantics)",
+        "create or update a locale's PO files from the English sheets (msgmerge semantics; refreshes the POTs too)",
         "l10n update --locale es      # locales/es/LC_MESSAGES/*.po",
         lambda p: (_locale_argument(p), _sheets_argument(p)),
     ),

@@ -64,16 +64,20 @@ class StageState:
             self.records = {}
         self.changed = False
 
-    def untouched(self, slug: str, settings: str, inputs: list[Path], output: Path) -> bool:
-        """True when the sheet's files are exactly as when the stage last did it."""
+    def untouched(self, slug: str, settings: str, inputs: list[Path], output: Path, owns_output: bool = True) -> bool:
+        """True when the sheet's files are exactly as when the stage last did it.
+
+        ``owns_output`` False: others edit the output too (a translator's PO
+        file), so it only has to exist.
+        """
         record = self.records.get(slug)
-        return (
-            record is not None
-            and len(record) == 4
-            and record[3] == settings
-            and record[1] == stamp(output)
-            and record[2] == [stamp(path) for path in inputs]
-        )
+        if record is None or len(record) != 4 or record[3] != settings:
+            return False
+        if owns_output and record[1] != stamp(output):
+            return False
+        if not owns_output and not output.exists():
+            return False
+        return record[2] == [stamp(path) for path in inputs]
 
     def remember(self, slug: str, print_: str | None, output: Path, inputs: list, settings: str) -> None:
         if print_ is None:

@@ -104,6 +104,7 @@ class _Stage:
     inputs: Callable[[Path], list[Path]]
     output: Callable[[Path], Path]
     settings: str  # fingerprint of the settings that change its output
+    owns_output: bool = True  # False: others edit the output too (see StageState.untouched)
 
 
 def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | None, progress, force: bool) -> Report:
@@ -112,7 +113,8 @@ def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | Non
     report = Report()
     work = []
     for path in sources:
-        if not force and state.untouched(path.stem, stage.settings, stage.inputs(path), stage.output(path)):
+        if not force and state.untouched(path.stem, stage.settings, stage.inputs(path), stage.output(path),
+                                         stage.owns_output):
             report.totals["sheets"] += 1
             report.totals["unchanged"] += 1
         else:
@@ -122,14 +124,22 @@ def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | Non
         # fork: workers inherit the imported package instead of importing it again.
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs) as pool:
-            results: Iterable[SheetResult] = pool.imap(
-                _call, [(stage.task, item) for item in work], chunksize=max(1, min(64, len(work) // (jobs * 8)))
-            )
-            _collect(report, state, stage, results, progress, len(work))
+            _collect(report, state, stage, _parallel(pool, stage, work, jobs), progress, len(work))
     else:
         _collect(report, state, stage, (_call((stage.task, item)) for item in work), progress, len(work))
     state.save()
     return report
+
+
+# Sheets handed to the workers at a time: Pool.imap would queue every task at
+# once, and memory would grow with the collection instead of staying flat.
+_SLICE = 512
+
+
+def _parallel(pool, stage: _Stage, work: list, jobs: int) -> Iterable[SheetResult]:
+    chunk = max(1, min(64, len(work) // (jobs * 8)))
+    for first in range(0, len(work), _SLICE):
+        yield from pool.imap(_call, [(stage.task, item) for item in work[first : first + _SLICE]], chunksize=chunk)
 
 
 def _call(job: tuple[Callable, tuple[Path, list | None]]) -> SheetResult:
@@ -139,6 +149,7 @@ def _call(job: tuple[Callable, tuple[Path, list | None]]) -> SheetResult:
 
 def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable[SheetResult], progress,
              total: int) -> None:
+    cache = SegmentCache(state.root)
     rows = []
     for result in progress(results, total) if progress else results:
         report.add(result)
@@ -146,12 +157,19 @@ def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable
             state.remember(result.slug, result.fingerprint, result.output, result.inputs, stage.settings)
         if result.cache_row is not None:
             rows.append(result.cache_row)
-    SegmentCache(state.root).store(rows)
+            if len(rows) >= _SLICE:  # keep memory flat: store as we go
+                cache.store(rows)
+                rows = []
+    cache.store(rows)
 
 
-def _unchanged(record: list | None, print_: str, output: Path) -> bool:
+def _unchanged(record: list | None, print_: str, output: Path, owns_output: bool = True) -> bool:
+    """Same inputs as last time, and the output as written then (or, when the
+    stage does not own it, a translator's PO file, merely still there)."""
     if not record or record[0] != print_:
         return False
+    if not owns_output:
+        return output.exists()
     try:
         stat = output.stat()
     except FileNotFoundError:
@@ -213,7 +231,7 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
     slug = path.stem
     template_path = config.template_path(slug)
     target = config.catalog_path(locale, slug)
-    result = SheetResult(slug, output=target, inputs=[stamp(path), stamp(target)])
+    result = SheetResult(slug, output=target, inputs=[stamp(path)])
     try:
         # The template comes from the sheet itself (and is refreshed on disk), so
         # 'update' never works from a stale POT and needs no 'extract' first.
@@ -221,13 +239,16 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
         template = template_for(doc, _segments(config, doc, result))
         template_text = catalog_text(template)
         write_text_atomic(template_path, template_text, durable=False)
-        old_text = read_text(target, config.display(target)) if target.exists() else None
         result.totals["sheets"] += 1
-        print_ = fingerprint("update", locale, template_text, old_text)
-        if _unchanged(record, print_, target):
+        # Merging the same template again changes nothing, whatever the
+        # translator did to the PO file since: only a new template needs a
+        # merge (a damaged PO file is reported by the stages that read it).
+        print_ = fingerprint("update", locale, template_text)
+        if _unchanged(record, print_, target, owns_output=False):
             result.fingerprint = print_
             result.totals["unchanged"] += 1
             return result
+        old_text = read_text(target, config.display(target)) if target.exists() else None
         old = parse_catalog(old_text, config.display(target)) if old_text is not None else None
         catalog, summary = update_catalog(old, template, locale)
         new_text = catalog_text(catalog)
@@ -236,8 +257,7 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
         changed = write_text_atomic(target, new_text, durable=old_text is not None)
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
-    result.fingerprint = fingerprint("update", locale, template_text, new_text)
-    result.inputs = [result.inputs[0], stamp(target)]  # the PO as written is next run's input
+    result.fingerprint = print_
     for name in ("kept", "fuzzy", "added", "obsoleted", "revived"):
         result.totals[name] += getattr(summary, name)
     result.written = target if changed else None
@@ -252,9 +272,9 @@ def update(config: Config, locale: str, sources: Sequence[Path], progress=None, 
            force: bool = False) -> Report:
     """Sheets -> their POTs and the locale's PO files, msgmerge-style, keeping every translation."""
     stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
-                   lambda path: [path, config.catalog_path(locale, path.stem)],
+                   lambda path: [path],
                    lambda path: config.catalog_path(locale, path.stem),
-                   fingerprint(locale, config.front_matter_keys))
+                   fingerprint(locale, config.front_matter_keys), owns_output=False)
     return _run(config, stage, sources, jobs, progress, force)
 
 

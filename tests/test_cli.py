@@ -62,11 +62,19 @@ def test_a_broken_po_file_is_reported_left_alone_and_the_rest_is_built(project):
     broken = po.read_text().replace('msgid "Yes"\nmsgstr ""', 'msgid "Yes"\nmsgstr "Sí')
     po.write_text(broken)
     old_build = (project / "build/es/bortezomib.md").read_bytes()
-    for command in ("build", "update"):
+    for command in ("build", "check"):
         done = run_l10n(project, command, "--locale", "es")
         assert done.returncode == 1, command
         assert "locales/es/LC_MESSAGES/bortezomib.po:" in done.stderr and "not PO syntax" in done.stderr
-        assert "3 sheets" in done.stdout
+    assert "3 sheets" in run_l10n(project, "build", "--locale", "es").stdout
+    # update has nothing to merge while the English is unchanged, so it leaves the file be...
+    done = run_l10n(project, "update", "--locale", "es")
+    assert done.returncode == 0 and "4 unchanged" in done.stdout
+    # ...and once the English changes, it must read the file: it reports the damage.
+    sheet = project / "seeds/bortezomib.md"
+    sheet.write_text(sheet.read_text().replace("possible side effects.", "possible side effects, rarely."))
+    done = run_l10n(project, "update", "--locale", "es")
+    assert done.returncode == 1 and "locales/es/LC_MESSAGES/bortezomib.po:" in done.stderr
     assert po.read_text() == broken  # the translator's file, untouched
     assert (project / "build/es/bortezomib.md").read_bytes() == old_build
     leftovers = [p for p in project.rglob("*") if p.name.endswith(".tmp")]
