@@ -132,6 +132,9 @@ def test_do_not_translate_names_from_terms_and_from_the_sheet():
     catalog = read_catalog(ROOT / "locales/es/LC_MESSAGES/carfilzomib.po")
     assert sheet_terms(catalog).do_not_translate == {"Carfilzomib", "Kyprolis", "kar-FIL-zoh-mib"}
     for entry in catalog:
+        # Whatever the committed catalog holds (the main job pretranslates it),
+        # only the two translations below are under test.
+        entry.msgstr = ""
         if entry.msgid == "Kyprolis":
             entry.msgstr = "Kiprolis"
         elif entry.msgid.startswith("Carfilzomib is also being studied"):
