@@ -4,7 +4,8 @@ An entry's status, from what the workflow writes into the PO file:
 
 * ``reviewed`` — a translation, not fuzzy: a person has checked it;
 * ``machine`` — fuzzy, with a translator comment ``l10n: machine <engine> <version>``;
-* ``memory`` — fuzzy, with a translator comment ``l10n: memory ...``;
+* ``memory`` — fuzzy, with a translator comment ``l10n: memory ...`` or
+  ``l10n: glossary ...`` (filled from reviewed text or the glossary);
 * ``changed`` — fuzzy because the English changed since it was translated
   (``#| msgid`` holds the previous English), or fuzzy for any other reason;
 * ``untranslated`` — no translation.
@@ -16,6 +17,8 @@ found no error.
 >>> entry = polib.POEntry(msgid="Yes", msgstr="Sí", flags=["fuzzy"], tcomment="l10n: machine apertium 3.8")
 >>> entry_status(entry)
 'machine'
+>>> entry_status(polib.POEntry(msgid="Yes", msgstr="Sí", flags=["fuzzy"], tcomment="l10n: glossary [1a2b]"))
+'memory'
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ __all__ = [
 STATUSES = ("reviewed", "machine", "memory", "changed", "untranslated")
 FUZZY = ("machine", "memory", "changed")
 
-_ORIGIN = re.compile(r"^l10n: (machine|memory)\b", re.M)
+_ORIGIN = re.compile(r"^l10n: (machine|memory|glossary)\b", re.M)
 
 
 def entry_status(entry: polib.POEntry) -> str:
@@ -64,7 +67,9 @@ def entry_status(entry: polib.POEntry) -> str:
     if entry.previous_msgid:
         return "changed"  # what matters first to a reviewer: the English is new
     found = _ORIGIN.search(entry.tcomment or "")
-    return found.group(1) if found else "changed"
+    if not found:
+        return "changed"
+    return "memory" if found.group(1) == "glossary" else found.group(1)
 
 
 def entry_words(entry: polib.POEntry) -> int:
