@@ -19,9 +19,12 @@ import os
 from datetime import datetime, timezone
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import polib
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 from . import __version__, pofile
 from .document import Document

@@ -8,7 +8,7 @@ import pytest
 from l10n.errors import CatalogError
 from l10n.pofile import parse, serialize
 
-from conftest import CASES, msgfmt_check, prepare, require_tool, run_l10n
+from conftest import CASES, msgfmt_check, prepare, require_tool
 
 
 def _fields(entry):

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import polib
-import pytest
 
 from conftest import ROOT, require_tool
 from l10n.build import build_sheet
