@@ -168,3 +168,14 @@ def test_the_loss_guard_refuses_a_catalog_with_less(tmp_path):
     with pytest.raises(DataLossError):
         _guard_against_loss(old, polib.POFile())
     _guard_against_loss(old, old)
+
+
+def test_the_committed_templates_match_the_seeds(project):
+    """The POTs in locales/templates are what extract makes of seeds/ now (run 'l10n extract' if not)."""
+    from conftest import ROOT
+
+    (project / "l10n.toml").write_text('locales = ["es"]\nfront-matter-keys = ["title"]\n')
+    run_l10n(project, "extract", check=True)
+    for made in sorted(project.glob("locales/templates/*.pot")):
+        committed = ROOT / "locales/templates" / made.name
+        assert committed.read_text() == made.read_text(), f"run 'l10n extract' and commit {committed.name}"
