@@ -29,6 +29,10 @@ def _progress(args, unit: str = "sheet") -> Callable | None:
         return None
     from tqdm import tqdm
 
+    # No monitor thread: the stages fork worker processes, and forking a
+    # process that has other threads running can deadlock.
+    tqdm.monitor_interval = 0
+
     def bar(items, total=None):
         return tqdm(items, total=total, desc=args.command, unit=unit, file=sys.stderr, disable=None,
                     leave=False, mininterval=0.5)
