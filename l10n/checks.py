@@ -41,11 +41,11 @@ from functools import cached_property, lru_cache
 from typing import Callable, Iterator, Mapping, Sequence
 
 import polib
-from markdown_it import MarkdownIt
 
 from .catalog import entry_key
 from .document import Document
 from .errors import TranslationError
+from .markdown import markdown_parser
 from .segment import Placeholder, Segment, render
 
 __all__ = [
@@ -124,12 +124,6 @@ def _source_check(name: str, severity: str):
         return function
 
     return register
-
-
-@lru_cache(maxsize=None)
-def _markdown() -> MarkdownIt:
-    """CommonMark with GFM tables and strikethrough: what the sheets are read as."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 # -- what an entry check sees ------------------------------------------------------
@@ -495,7 +489,7 @@ _DELIMITERS = ("**", "__", "~~", "`", "*", "[", "]")
 def _inline(text: str) -> list:
     numbers = set(_LINK_REF.findall(text))
     env = {"references": {n: {"href": "", "title": ""} for n in numbers}}
-    tokens = _markdown().parseInline(text.replace("\n", "  \n"), env)[0].children or []
+    tokens = markdown_parser().parseInline(text.replace("\n", "  \n"), env)[0].children or []
     return list(tokens)
 
 
@@ -655,7 +649,7 @@ def source_scaffolding(doc: Document, segments) -> Iterator[tuple[int, str]]:
 
 def _inline_tokens(doc: Document):
     """Every inline token of the body with its first source line."""
-    for token in _markdown().parse(doc.body):
+    for token in markdown_parser().parse(doc.body):
         if token.type == "inline" and token.map:
             yield doc.body_line + token.map[0], token
 
@@ -663,7 +657,7 @@ def _inline_tokens(doc: Document):
 @_source_check("empty-heading", ERROR)
 def source_empty_heading(doc: Document, segments) -> Iterator[tuple[int, str]]:
     """A heading with no text (a lone '#')."""
-    tokens = _markdown().parse(doc.body)
+    tokens = markdown_parser().parse(doc.body)
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "heading_open" and not inline.content.strip():
             yield doc.body_line + opening.map[0], f"empty heading '{opening.markup}'"

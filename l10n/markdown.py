@@ -11,8 +11,8 @@ with character offsets.
 table cell) and returns the objects in it that the segmenter turns into
 placeholders, and the line breaks it normalizes.
 
-:func:`markdown_parser` is markdown-it-py, configured the same way, for stages
-that render HTML or want tokens rather than offsets.
+:func:`markdown_parser` and :func:`html_renderer` are markdown-it-py,
+configured the same way, for stages that want tokens or render HTML.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "inline_parts",
     "block_structure",
     "markdown_parser",
+    "html_renderer",
     "INLINE_CONTAINERS",
 ]
 
@@ -212,68 +213,24 @@ def block_structure(text: str) -> list[tuple[str, str, str]]:
     return skeleton
 
 
-# -- markdown-it-py, for tokens ---------------------------------------------------
-
-_META = "l10n"  # key of position records in Token.meta
-
-
-def _recording(rule_name: str, original):
-    """Wrap a markdown-it inline rule so the tokens it makes remember their position.
-
-    Records land in ``token.meta["l10n"]`` as ``(what, start, label_end, end)``.
-    """
-
-    def rule(state, silent: bool) -> bool:
-        start = state.pos
-        first = len(state.tokens)
-        if not original(state, silent):
-            return False
-        if silent:
-            return True
-        made = state.tokens[first:]
-        if rule_name == "link":
-            label_end = state.md.helpers.parseLinkLabel(state, start, True)
-            for token in made:
-                if token.type == "link_open":
-                    token.meta[_META] = ("link", start, label_end, state.pos)
-                    break
-        elif rule_name == "image":
-            label_end = state.md.helpers.parseLinkLabel(state, start + 1, False)
-            for token in made:
-                if token.type == "image":
-                    token.meta[_META] = ("image", start, label_end, state.pos)
-                    break
-        elif rule_name == "autolink":
-            for token in made:
-                if token.type == "link_open":
-                    token.meta[_META] = ("inline", start, start, state.pos)
-                    break
-        elif rule_name == "html_inline":
-            for token in made:
-                if token.type == "html_inline":
-                    token.meta[_META] = ("inline", start, start, state.pos)
-        elif rule_name == "backticks":
-            for token in made:
-                if token.type == "code_inline":
-                    token.meta[_META] = ("code", start, start, state.pos)
-        elif made and made[-1].type in ("softbreak", "hardbreak"):
-            marker = start
-            if rule_name == "newline":
-                while marker > 0 and state.src[marker - 1] == " ":
-                    marker -= 1
-            made[-1].meta[_META] = (made[-1].type, marker, marker, state.pos)
-        return True
-
-    return rule
+# -- markdown-it-py, for tokens and HTML ----------------------------------------------
 
 
 @lru_cache(maxsize=None)
 def markdown_parser():
-    """markdown-it-py (CommonMark, tables, strikethrough) whose inline tokens record positions."""
+    """markdown-it-py, configured as the sheets are read, for stages that want tokens.
+
+    Raw HTML comes out as ``html_inline``/``html_block`` tokens, so checks can
+    see it; never render with this one (see :func:`html_renderer`).
+    """
     from markdown_it import MarkdownIt  # imported when needed: it costs every command 50 ms
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    for name in ("link", "image", "autolink", "html_inline", "backticks", "newline", "escape"):
-        original = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
-        md.inline.ruler.at(name, _recording(name, original))
-    return md
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@lru_cache(maxsize=None)
+def html_renderer():
+    """markdown-it-py for pages readers see: raw HTML disabled, so every tag shows as text."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])

@@ -325,7 +325,7 @@ def _first_case(source: str, output: str) -> str:
 
 def _markup(text: str) -> Counter:
     """The markup inventory of a msgid-format string, ignoring word order."""
-    from .segment import markdown_parser
+    from .markdown import markdown_parser
 
     refs = {str(n): {"href": "", "title": ""} for n in re.findall(r"\]\[(\d+)\]", text)}
     tokens = markdown_parser().parseInline(text, {"references": refs})[0].children or []

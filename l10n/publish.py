@@ -20,18 +20,17 @@ from __future__ import annotations
 import datetime
 import gettext
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from babel import Locale
 from babel.dates import format_date
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .document import Document, parse_document
 from .errors import ConfigError
+from .markdown import html_renderer
 from .links import ENGLISH, LinkRules, Localized, localize_links
 from .ui import ENGLISH_ONLY_LINK, UI_TEMPLATES
 
@@ -99,20 +98,13 @@ def load_templates(folder: Path, translations: gettext.NullTranslations) -> Temp
     return Templates(markdown, html, translations)
 
 
-@lru_cache(maxsize=None)
-def _renderer() -> MarkdownIt:
-    # Not l10n.segment.markdown_parser(): that one keeps raw HTML (to carry it
-    # through builds byte for byte); a page must never pass it on.
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-
 def markdown_to_html(body: str, english_targets: frozenset[str] = frozenset(), source_lang: str = "en") -> str:
     """HTML for a Markdown body; raw HTML shows as text; English-only links get ``hreflang``.
 
     >>> markdown_to_html("Hi <b>x</b> [a](/a)", frozenset({"/a"}))
     '<p>Hi &lt;b&gt;x&lt;/b&gt; <a href="/a" hreflang="en">a</a></p>\\n'
     """
-    md = _renderer()
+    md = html_renderer()
     english = {md.normalizeLink(target) for target in english_targets}
     env: dict[str, Any] = {}
     tokens = md.parse(body, env)

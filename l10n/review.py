@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Sequence
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .build import build_sheet
@@ -29,6 +28,7 @@ from .checks import Problem, entry_line, entry_targets
 from .document import parse_document
 from .errors import L10nError
 from .files import write_text_atomic
+from .markdown import html_renderer
 from .stats import SheetState, SheetStats, entry_status
 
 __all__ = ["Row", "SheetReview", "TEMPLATE", "sheet_review", "render_page", "patient_html", "write_page"]
@@ -71,19 +71,13 @@ class SheetReview:
     patient_note: str  # why there is no patient view, or what it includes
 
 
-@lru_cache(maxsize=None)
-def _markdown() -> MarkdownIt:
-    # "commonmark" would pass raw HTML through; html=False makes every tag text.
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-
 def patient_html(body: str) -> Markup:
     """A Markdown body as HTML; raw HTML in it shows as text, unsafe links are dropped.
 
     >>> str(patient_html("Hi <script>x</script> [a](javascript:alert(1))"))
     '<p>Hi &lt;script&gt;x&lt;/script&gt; [a](javascript:alert(1))</p>\\n'
     """
-    return Markup(_markdown().render(body))
+    return Markup(html_renderer().render(body))
 
 
 def _key(entry) -> str:

@@ -83,7 +83,6 @@ from .markdown import (
     _content_start,
     block_structure,
     inline_parts,
-    markdown_parser,
     parse_events,
 )
 
@@ -95,7 +94,6 @@ __all__ = [
     "render",
     "splice",
     "block_structure",
-    "markdown_parser",
 ]
 
 KINDS = (
