@@ -25,8 +25,8 @@ keys beginning with ``translation``), so for l10n those lines are dropped from
 both sides before comparing the front matter, and "byte-identical" means body
 identical and front matter identical apart from those lines.
 
-l10n is also run a second time with nothing changed (extract + update +
-build) and that time is reported as a fraction of its first run.
+l10n is also run a second time with nothing changed (update + build) and
+that time is reported as a fraction of its first run.
 
 Results are printed as tables and written as JSON (``--json``).
 """
@@ -282,7 +282,9 @@ class L10n(Tool):
         return [str(self.exe), "--project", str(ctx.work), *args], ctx.work
 
     def extract(self, ctx: Ctx):
-        return [self._cmd(ctx, "extract"), self._cmd(ctx, "update", "--locale", LOCALE)]
+        # 'update' writes each sheet's POT and merges it into the locale's PO
+        # file in one pass: the one command a team runs after the English changed.
+        return [self._cmd(ctx, "update", "--locale", LOCALE)]
 
     def fill(self, ctx: Ctx) -> None:
         pos = sorted((ctx.work / "locales" / LOCALE / "LC_MESSAGES").glob("*.po"))

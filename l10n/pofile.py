@@ -96,17 +96,27 @@ def _add_string(entry: _Entry, target: dict, name: str, raw: str, path: str, num
     entry.last = (target, name)
 
 
+def _read_references(occurrences: list, body: str) -> None:
+    """A "#: file:line file:line" comment."""
+    for reference in body[2:].split():
+        file, _, where = reference.rpartition(":")
+        occurrences.append((file, where) if file and where.isdigit() else (reference, ""))
+
+
+def _read_flags(flags: list, body: str) -> None:
+    """A "#, fuzzy, c-format" comment."""
+    flags.extend(flag.strip() for flag in body[2:].split(",") if flag.strip())
+
+
 def _read_comment(entry: _Entry, body: str, path: str, number: int) -> None:
     entry.empty = False
     marker = body[1:2]
     if marker == ".":
         entry.comment.append(body[3:] if body.startswith("#. ") else body[2:])
     elif marker == ":":
-        for reference in body[2:].split():
-            file, _, where = reference.rpartition(":")
-            entry.occurrences.append((file, where) if file and where.isdigit() else (reference, ""))
+        _read_references(entry.occurrences, body)
     elif marker == ",":
-        entry.flags.extend(flag.strip() for flag in body[2:].split(",") if flag.strip())
+        _read_flags(entry.flags, body)
     elif marker == "|":
         rest = body[2:].lstrip()
         keyword = _KEYWORD.match(rest)
@@ -151,10 +161,97 @@ def _read_string(entry: _Entry, body: str, keyword: re.Match | None, obsolete: b
     _add_string(entry, entry.fields, field, value.group(1), path, number)
 
 
-def parse(text: str, path: str) -> polib.POFile:
-    """Parse PO/POT text into a polib.POFile; damage raises CatalogError at its line."""
+# polib.POEntry's attributes with their defaults, read once.  Entries are
+# made by filling a copy (several times faster than POEntry(**fields), the
+# bulk of reading a catalog), so an attribute a newer polib adds still gets
+# its default.
+_ENTRY_DEFAULTS = polib.POEntry().__dict__
+
+
+def _po_entry(fields: dict) -> polib.POEntry:
+    entry = polib.POEntry.__new__(polib.POEntry)
+    entry.__dict__ = {**_ENTRY_DEFAULTS, **fields}
+    return entry
+
+
+# One entry in the layout every PO tool writes: comment lines (not "#~" or
+# "#|"), an optional msgctxt, msgid and msgstr, each a string possibly
+# continued on further lines, then blank lines.  Nothing else matches.
+_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"[ \t]*\n'
+_COMMON_ENTRY = re.compile(
+    r"(?P<comments>(?:#(?:[^~|\n][^\n]*)?\n)*)"
+    rf"(?:msgctxt[ \t]+(?P<msgctxt>{_QUOTED}(?:{_QUOTED})*))?"
+    rf"msgid[ \t]+(?P<msgid>{_QUOTED}(?:{_QUOTED})*)"
+    rf"(?P<msgstr_line>msgstr[ \t]+(?P<msgstr>{_QUOTED}(?:{_QUOTED})*))"
+    r"(?:[ \t]*\n)*"
+)
+_QUOTED_PART = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
+
+
+def _joined(block: str) -> str | None:
+    """The value of a run of quoted lines, or None if an escape is unknown."""
+    if block.index("\n") == len(block) - 1:  # one line, the common case
+        raw = block[1 : block.rindex('"')]
+    else:
+        raw = "".join(_QUOTED_PART.findall(block))
+    if "\\" not in raw:
+        return raw
+    try:
+        return _ESCAPE_SEQUENCE.sub(lambda m: _ESCAPES[m.group(1)], raw)
+    except KeyError:
+        return None
+
+
+def _scan_common_entries(text: str) -> tuple[list[polib.POEntry], int, int]:
+    """Read entries in the common layout from the start of ``text``.
+
+    Returns them, the offset where the first other entry begins, and its line.
+    """
+    entries: list[polib.POEntry] = []
+    offset, line = 0, 1
+    match_at = _COMMON_ENTRY.match
+    count = text.count
+    while (match := match_at(text, offset)) is not None:
+        comments, context, msgid, msgstr = match.group("comments", "msgctxt", "msgid", "msgstr")
+        msgid, msgstr = _joined(msgid), _joined(msgstr)
+        if context is not None:
+            context = _joined(context)
+            if context is None:
+                break  # an unknown escape: the line reader reports it
+        if msgid is None or msgstr is None:
+            break
+        tcomment: list[str] = []
+        comment: list[str] = []
+        occurrences: list[tuple[str, str]] = []
+        flags: list[str] = []
+        if comments:
+            for body in comments[:-1].split("\n"):
+                body = body.rstrip()
+                marker = body[1:2]
+                if marker == ".":
+                    comment.append(body[3:] if body[2:3] == " " else body[2:])
+                elif marker == ":":
+                    _read_references(occurrences, body)
+                elif marker == ",":
+                    _read_flags(flags, body)
+                else:
+                    tcomment.append(body[2:] if body[1:2] == " " else body[1:])
+        end = match.end()
+        entries.append(_po_entry({
+            "msgid": msgid, "msgstr": msgstr, "msgctxt": context, "msgstr_plural": {},
+            "tcomment": "\n".join(tcomment), "comment": "\n".join(comment),
+            "occurrences": occurrences, "flags": flags, "linenum": line,
+            "msgstr_line": line + count("\n", offset, match.start("msgstr_line")),
+        }))
+        line += count("\n", offset, end)
+        offset = end
+    return entries, offset, line
+
+
+def _read_lines(text: str, first_line: int, path: str) -> list[polib.POEntry]:
+    """Read any PO syntax line by line; damage raises CatalogError at its line."""
     entries: list[_Entry] = []
-    current = _Entry(1)
+    current = _Entry(first_line)
 
     def finish() -> _Entry:
         if current.fields:
@@ -168,7 +265,7 @@ def parse(text: str, path: str) -> polib.POFile:
 
     # Only "\n" ends a line in a PO file (str.splitlines would also split on
     # U+2028 and others, which may stand raw inside a string).
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(text.split("\n"), first_line):
         body = line.strip()
         if not body:
             current = finish()
@@ -218,44 +315,57 @@ def parse(text: str, path: str) -> polib.POFile:
         _read_string(current, body, keyword, False, path, number)
     if current.fields:
         finish()
-    elif not current.empty and entries:
+    elif not current.empty and (entries or first_line > 1):
         raise _fail("comments with no msgid after them", path, current.linenum)
+    return [_entry_from(entry) for entry in entries]
+
+
+def _entry_from(entry: _Entry) -> polib.POEntry:
+    fields = entry.fields
+    return _po_entry({
+        "msgid": fields["msgid"],
+        "msgstr": fields.get("msgstr", ""),
+        "msgctxt": fields.get("msgctxt"),
+        "msgid_plural": fields.get("msgid_plural", ""),
+        "msgstr_plural": {int(name[7:-1]): value for name, value in fields.items() if name.startswith("msgstr[")},
+        "tcomment": "\n".join(entry.tcomment),
+        "comment": "\n".join(entry.comment),
+        "occurrences": entry.occurrences,
+        "flags": entry.flags,
+        "previous_msgctxt": entry.previous.get("msgctxt"),
+        "previous_msgid": entry.previous.get("msgid"),
+        "previous_msgid_plural": entry.previous.get("msgid_plural"),
+        "obsolete": entry.obsolete,
+        "linenum": entry.linenum,
+        "msgstr_line": entry.msgstr_line or entry.linenum,
+    })
+
+
+def parse(text: str, path: str) -> polib.POFile:
+    """Parse PO/POT text into a polib.POFile; damage raises CatalogError at its line."""
+    # Entries in the usual layout are read a whole entry at a time; the first
+    # one that is not (an obsolete entry, a previous msgid, damage, CRLF) and
+    # everything after it go through the line-by-line reader, which accepts
+    # all of gettext's syntax and names the line of any damage.
+    entries, offset, first_line = _scan_common_entries(text)
+    entries += _read_lines(text[offset:], first_line, path)
     if not entries:
         raise _fail("no msgid/msgstr entries found", path, 1)
-
     catalog = polib.POFile(wrapwidth=0)
     catalog.fpath = path
-    for index, entry in enumerate(entries):
-        fields = entry.fields
-        if index == 0 and fields["msgid"] == "" and "msgctxt" not in fields and not entry.obsolete:
-            _read_header(catalog, fields.get("msgstr", ""), entry)
-            continue
-        plural = {int(name[7:-1]): value for name, value in fields.items() if name.startswith("msgstr[")}
-        po_entry = polib.POEntry(
-            msgid=fields["msgid"],
-            msgstr=fields.get("msgstr", ""),
-            msgctxt=fields.get("msgctxt"),
-            msgid_plural=fields.get("msgid_plural", ""),
-            msgstr_plural=plural,
-            tcomment="\n".join(entry.tcomment),
-            comment="\n".join(entry.comment),
-            occurrences=entry.occurrences,
-            flags=entry.flags,
-            previous_msgctxt=entry.previous.get("msgctxt"),
-            previous_msgid=entry.previous.get("msgid"),
-            previous_msgid_plural=entry.previous.get("msgid_plural"),
-            obsolete=entry.obsolete,
-            linenum=entry.linenum,
-        )
-        po_entry.msgstr_line = entry.msgstr_line or entry.linenum
-        catalog.append(po_entry)
+    head = entries[0]
+    if head.msgid == "" and head.msgctxt is None and not head.obsolete:
+        _read_header(catalog, head)
+        del entries[0]
+    catalog.extend(entries)  # list.extend: POFile.append only adds a duplicate check we do not ask for
     return catalog
 
 
-def _read_header(catalog: polib.POFile, msgstr: str, entry: _Entry) -> None:
-    catalog.header = "\n".join(entry.tcomment)
-    catalog.metadata_is_fuzzy = "fuzzy" in entry.flags
-    for line in msgstr.split("\n"):
+
+def _read_header(catalog: polib.POFile, head: polib.POEntry) -> None:
+    catalog.header = head.tcomment
+    catalog.metadata_is_fuzzy = "fuzzy" in head.flags
+    for line in head.msgstr.split("\n"):
         name, sep, value = line.partition(":")
         if sep and name.strip():
             catalog.metadata[name.strip()] = value.strip()

@@ -98,3 +98,22 @@ def test_damage_is_reported_at_its_line(text, line):
         parse(text, "x.po")
     assert caught.value.line == line, str(caught.value)
     assert str(caught.value).startswith(f"x.po:{line}: broken PO file: ")
+    # After well-formed entries (read by the whole-entry scanner) the damage
+    # is still found, at its line.
+    with pytest.raises(CatalogError) as caught:
+        parse('# header\nmsgid ""\nmsgstr ""\n\n#. a\nmsgid "ok"\nmsgstr "bien"\n\n' + text, "x.po")
+    assert caught.value.line == line + 8, str(caught.value)
+
+
+def test_the_whole_entry_scanner_reads_what_the_line_reader_reads(project):
+    """Every entry of the usual layout is read a whole entry at a time; a CRLF
+    file goes through the general line reader: both must give the same catalog."""
+    prepare(project)
+    files = sorted(project.glob("locales/**/*.po*")) + [CASES / "rich.po"]
+    for path in files:
+        text = path.read_text()
+        fast, general = parse(text, "x.po"), parse(text.replace("\n", "\r\n"), "x.po")
+        assert [(_fields(e), e.linenum, e.msgstr_line) for e in fast] == [
+            (_fields(e), e.linenum, e.msgstr_line) for e in general], path
+        assert (fast.metadata, fast.header, fast.metadata_is_fuzzy) == (
+            general.metadata, general.header, general.metadata_is_fuzzy)
