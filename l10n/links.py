@@ -35,7 +35,7 @@ is found the same way the build put it there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from markdown_it.helpers import parseLinkDestination
@@ -199,7 +199,7 @@ def _localize_placeholder(placeholder: Placeholder, rules: LinkRules, marker: st
         return None  # an image or an HTML tag
     if outcome == ENGLISH and marker:
         source += " " + marker
-    return replace(placeholder, source=source), old, new, outcome
+    return placeholder._replace(source=source), old, new, outcome
 
 
 def localize_links(doc: Document, rules: LinkRules, marker: str) -> Localized:
@@ -224,6 +224,6 @@ def localize_links(doc: Document, rules: LinkRules, marker: str) -> Localized:
             touched = touched or new_placeholder != placeholder
             placeholders.append(new_placeholder)
         if touched:
-            localized: Segment = replace(segment, placeholders=tuple(placeholders))
+            localized: Segment = segment._replace(placeholders=tuple(placeholders))
             edits.append((segment.start, segment.end, render(localized, segment.text)))
     return Localized(splice(doc.text, edits), tuple(changes))

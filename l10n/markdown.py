@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple, Sequence
 
@@ -106,8 +105,7 @@ def parse_events(text: str) -> list[Event]:
     return events
 
 
-@dataclass(frozen=True)
-class InlineObject:
+class InlineObject(NamedTuple):
     """A link, image or opaque object (autolink, inline HTML) inside an inline run.
 
     For links and images, ``cut_from``/``cut_to`` is the destination part
