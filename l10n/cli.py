@@ -56,9 +56,9 @@ def _report(args, report: workflow.Report, title: str) -> int:
 
 def _locales(config: Config, args) -> list[str]:
     if args.locale:
-        from .catalog import locale_info
+        from .catalog import check_locale
 
-        locale_info(args.locale)
+        check_locale(args.locale)
         return [args.locale]
     return list(config.locales)
 

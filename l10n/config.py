@@ -129,10 +129,10 @@ def load_config(project: str | os.PathLike | None = None) -> Config:
     for key in ("source", "source-locale", "locales-dir", "build-dir"):
         if not isinstance(settings[key], str) or not settings[key]:
             raise ConfigError(f"{key!r} must be a non-empty string", file)
-    from .catalog import locale_info  # validate every locale up front
+    from .catalog import check_locale  # validate every locale up front
 
     for locale in settings["locales"]:
-        locale_info(locale)
+        check_locale(locale)
     return Config(
         root=root,
         source=settings["source"],

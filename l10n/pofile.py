@@ -177,12 +177,12 @@ def _po_entry(fields: dict) -> polib.POEntry:
 # One entry in the layout every PO tool writes: comment lines (not "#~" or
 # "#|"), an optional msgctxt, msgid and msgstr, each a string possibly
 # continued on further lines, then blank lines.  Nothing else matches.
-_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"[ \t]*\n'
+_QUOTED_LINES = r'(?:"[^"\\\n]*(?:\\.[^"\\\n]*)*"[ \t]*\n)+'
 _COMMON_ENTRY = re.compile(
     r"(?P<comments>(?:#(?:[^~|\n][^\n]*)?\n)*)"
-    rf"(?:msgctxt[ \t]+(?P<msgctxt>{_QUOTED}(?:{_QUOTED})*))?"
-    rf"msgid[ \t]+(?P<msgid>{_QUOTED}(?:{_QUOTED})*)"
-    rf"(?P<msgstr_line>msgstr[ \t]+(?P<msgstr>{_QUOTED}(?:{_QUOTED})*))"
+    rf"(?:msgctxt[ \t]+(?P<msgctxt>{_QUOTED_LINES}))?"
+    rf"msgid[ \t]+(?P<msgid>{_QUOTED_LINES})"
+    rf"(?P<msgstr_line>msgstr[ \t]+(?P<msgstr>{_QUOTED_LINES}))"
     r"(?:[ \t]*\n)*"
 )
 _QUOTED_PART = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')

@@ -9,7 +9,6 @@ the other sheets are still processed.  Nothing here prints.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,13 +22,15 @@ from .config import Config
 from .document import parse_document
 from .errors import ConfigError, L10nError
 from .files import read_text, write_text_atomic
+from .parallel import fork_map
 from .segment import segment_document
 from .state import SegmentCache, StageState, fingerprint, stamp
 
 __all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "build", "default_jobs"]
 
-# Below this many sheets, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 40
+# Below this many sheets, starting worker processes costs more than it saves
+# (a fork costs about what one sheet does).
+PARALLEL_THRESHOLD = 8
 
 
 @dataclass
@@ -120,31 +121,16 @@ def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | Non
         else:
             work.append((path, None if force else state.records.get(path.stem)))
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
-        # fork: workers inherit the imported package instead of importing it again.
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
-            _collect(report, state, stage, _parallel(pool, stage, work, jobs), progress, len(work))
-    else:
-        _collect(report, state, stage, (_call((stage.task, item)) for item in work), progress, len(work))
+    if len(work) < PARALLEL_THRESHOLD:
+        jobs = 1
+    _collect(report, state, stage, fork_map(lambda job: stage.task(*job), work, jobs), progress, len(work))
     state.save()
     return report
 
 
-# Sheets handed to the workers at a time: Pool.imap would queue every task at
-# once, and memory would grow with the collection instead of staying flat.
-_SLICE = 512
-
-
-def _parallel(pool, stage: _Stage, work: list, jobs: int) -> Iterable[SheetResult]:
-    chunk = max(1, min(64, len(work) // (jobs * 8)))
-    for first in range(0, len(work), _SLICE):
-        yield from pool.imap(_call, [(stage.task, item) for item in work[first : first + _SLICE]], chunksize=chunk)
-
-
-def _call(job: tuple[Callable, tuple[Path, list | None]]) -> SheetResult:
-    task, (path, record) = job
-    return task(path, record)
+# Segment-cache rows kept before they are written: memory stays flat however
+# large the collection.
+_CACHE_BATCH = 512
 
 
 def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable[SheetResult], progress,
@@ -157,7 +143,7 @@ def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable
             state.remember(result.slug, result.fingerprint, result.output, result.inputs, stage.settings)
         if result.cache_row is not None:
             rows.append(result.cache_row)
-            if len(rows) >= _SLICE:  # keep memory flat: store as we go
+            if len(rows) >= _CACHE_BATCH:
                 cache.store(rows)
                 rows = []
     cache.store(rows)

@@ -95,3 +95,31 @@ def test_readme_commands_exist():
     assert "scripts/test.sh" in ci
     for command in COMMANDS:
         assert f"l10n {command}" in readme, f"README lacks the {command} command"
+
+
+def test_several_worker_processes_write_and_report_exactly_what_one_does(tmp_path_factory, project):
+    """Enough sheets to fork workers (and one bad sheet): the files, the report
+    lines and their order are those of a one-process run."""
+    import os
+    import shutil
+
+    seeds = sorted((project / "seeds").glob("*.md"))
+    for copy in range(3):
+        for seed in seeds:
+            shutil.copy(seed, project / "seeds" / f"{seed.stem}-{copy}.md")
+    (project / "seeds/zz-broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n")
+    one, two = tmp_path_factory.mktemp("one") / "p", tmp_path_factory.mktemp("two") / "p"
+    shutil.copytree(project, one)
+    shutil.copytree(project, two)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    outputs = {}
+    for folder, jobs in ((one, "1"), (two, "2")):
+        runs = [subprocess.run([sys.executable, "-m", "l10n", "-C", str(folder), "-j", jobs, *command],
+                               capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+                for command in (["update", "--locale", "es"], ["build", "--locale", "es"])]
+        assert [run.returncode for run in runs] == [1, 1]
+        files = {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+                 if p.is_file() and ".l10n" not in p.parts}
+        outputs[jobs] = ([(run.stdout, run.stderr.replace(str(folder), "")) for run in runs], files)
+    assert outputs["1"] == outputs["2"]
+    assert len(outputs["2"][1]) > 3 * 16 and "16 sheets" in outputs["2"][0][1][0]

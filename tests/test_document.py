@@ -73,3 +73,21 @@ def test_yaml_scalars_read_back_as_the_same_string(value, style):
     import yaml
 
     assert yaml.safe_load("k: " + format_yaml_scalar(value, style)) == {"k": value}
+
+
+def test_the_yaml_import_shortcut_matches_exactly_what_yaml_would_and_takes_effect():
+    """l10n seeds re's cache so importing yaml skips a 30 ms regex compile."""
+    import re
+    import subprocess
+    import sys
+
+    from l10n.document import YAML_NON_PRINTABLE, YAML_NON_PRINTABLE_COMPLEMENT
+
+    every_code_point = "".join(map(chr, range(0x110000)))
+    # re.UNICODE changes nothing for a str pattern but keeps re's cache out of it.
+    original = re.compile(YAML_NON_PRINTABLE, re.UNICODE)
+    assert original.findall(every_code_point) == re.findall(YAML_NON_PRINTABLE_COMPLEMENT, every_code_point)
+    program = ("import l10n.document, yaml; "
+               "print(yaml.reader.Reader.NON_PRINTABLE.pattern == l10n.document.YAML_NON_PRINTABLE_COMPLEMENT)")
+    shown = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "True"
