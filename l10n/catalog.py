@@ -281,10 +281,10 @@ def update_catalog(
             unmatched.append(merged)
         new.append(merged)
 
-    from rapidfuzz import fuzz, process
-
     candidates = [e for e in old_entries if id(e) not in used and _has_translation(e)]
     choices = [e.msgid for e in candidates]
+    if unmatched and choices:
+        from rapidfuzz import fuzz, process  # here: a 40 ms import most updates do not need
     for entry in unmatched:
         best = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold) if choices else None
         if best is None:

@@ -7,8 +7,8 @@ an interrupted run never leaves a half-written PO file or sheet behind.
 
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
 from pathlib import Path
 
 __all__ = ["write_text_atomic", "read_text"]
@@ -39,27 +39,28 @@ def write_text_atomic(path: str | os.PathLike, text: str, durable: bool = True) 
     ``durable`` also forces the bytes to disk before the rename, so not even a
     power cut can leave an empty file: for a translator's PO file.  Files l10n
     can make again (templates, built sheets, caches) skip it; it costs more
-    than writing them.
+    than writing them.  A replaced file keeps its permissions; a new one gets
+    the usual ones (0o666 less the umask).
     """
-    path = Path(path)
+    path = os.fspath(path)
     data = text.encode("utf-8")
+    mode = None
     try:
-        if path.read_bytes() == data:
-            return False
+        with open(path, "rb") as old:
+            mode = os.fstat(old.fileno()).st_mode & 0o7777
+            if old.read() == data:
+                return False
     except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fd, tmp = _create_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -68,3 +69,17 @@ def write_text_atomic(path: str | os.PathLike, text: str, durable: bool = True) 
             pass
         raise
     return True
+
+
+_counter = itertools.count()
+
+
+def _create_beside(path: str) -> tuple[int, str]:
+    """A new hidden file next to ``path`` (same file system, so the rename is atomic)."""
+    folder, name = os.path.split(path)
+    while True:
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_counter)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), tmp
+        except FileExistsError:  # left by a process that was killed: pick another name
+            continue
