@@ -21,12 +21,9 @@ import re
 from datetime import datetime, timezone
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import polib
-
-if TYPE_CHECKING:
-    from babel import Locale
 
 from . import __version__, pofile
 from .document import Document
@@ -91,8 +88,8 @@ def check_locale(locale: str) -> None:
 
 
 @lru_cache(maxsize=None)
-def locale_info(locale: str) -> tuple["Locale", str]:
-    """Babel's Locale and the Plural-Forms header for a locale code such as ``es``."""
+def locale_info(locale: str) -> tuple[str, str]:
+    """The English name of a locale code such as ``es``, and its Plural-Forms header."""
     # Babel and rapidfuzz are imported where used: commands that need neither
     # (a build, an unchanged run) start a fifth of a second sooner.
     from babel import Locale, UnknownLocaleError
@@ -102,7 +99,7 @@ def locale_info(locale: str) -> tuple["Locale", str]:
         parsed = Locale.parse(locale.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as err:
         raise ConfigError(f"unknown locale {locale!r}: {err}") from None
-    return parsed, get_plural(parsed).plural_forms
+    return parsed.english_name, get_plural(parsed).plural_forms
 
 
 def _comment_for(segments: Sequence[Segment]) -> str:
@@ -148,13 +145,12 @@ def template_for(doc: Document, segments: Sequence[Segment]) -> polib.POFile:
         grouped.setdefault((seg.context or "", seg.text), []).append(seg)
     for (context, text), group in grouped.items():
         template.append(
-            polib.POEntry(
-                msgctxt=context or None,
-                msgid=text,
-                msgstr="",
-                comment=_comment_for(group),
-                occurrences=[(doc.path, str(seg.line)) for seg in group],
-            )
+            pofile.new_entry({
+                "msgctxt": context or None,
+                "msgid": text,
+                "comment": _comment_for(group),
+                "occurrences": [(doc.path, str(seg.line)) for seg in group],
+            })
         )
     return template
 
@@ -177,13 +173,13 @@ class UpdateSummary:
 
 
 def _header(template: polib.POFile, old: polib.POFile | None, locale: str) -> dict[str, str]:
-    parsed, plural_forms = locale_info(locale)
+    language, plural_forms = locale_info(locale)
     base = {
         "Project-Id-Version": template.metadata.get("Project-Id-Version", ""),
         "Report-Msgid-Bugs-To": "",
         "PO-Revision-Date": _now(),
         "Last-Translator": "",
-        "Language-Team": parsed.english_name,
+        "Language-Team": language,
         "Language": locale,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -213,22 +209,21 @@ def _now() -> str:
 
 
 def _copy(entry: polib.POEntry, **changes) -> polib.POEntry:
-    fields = dict(
-        msgid=entry.msgid,
-        msgstr=entry.msgstr,
-        msgctxt=entry.msgctxt,
-        msgid_plural=entry.msgid_plural,
-        msgstr_plural=dict(entry.msgstr_plural),
-        comment=entry.comment,
-        tcomment=entry.tcomment,
-        occurrences=list(entry.occurrences),
-        flags=list(entry.flags),
-        previous_msgid=entry.previous_msgid,
-        previous_msgctxt=entry.previous_msgctxt,
-        obsolete=entry.obsolete,
-    )
-    fields.update(changes)
-    return polib.POEntry(**fields)
+    return pofile.new_entry({
+        "msgid": entry.msgid,
+        "msgstr": entry.msgstr,
+        "msgctxt": entry.msgctxt,
+        "msgid_plural": entry.msgid_plural,
+        "msgstr_plural": dict(entry.msgstr_plural),
+        "comment": entry.comment,
+        "tcomment": entry.tcomment,
+        "occurrences": list(entry.occurrences),
+        "flags": list(entry.flags),
+        "previous_msgid": entry.previous_msgid,
+        "previous_msgctxt": entry.previous_msgctxt,
+        "obsolete": entry.obsolete,
+        **changes,
+    })
 
 
 def _has_translation(entry: polib.POEntry) -> bool:
@@ -245,9 +240,9 @@ def update_catalog(
     """
     summary = UpdateSummary()
     new = polib.POFile(wrapwidth=WRAP_WIDTH)
-    parsed, _ = locale_info(locale)
+    language, _ = locale_info(locale)
     new.header = (old.header if old is not None and old.header else
-                  f"{parsed.english_name} translation of {template.metadata.get('X-Source', '')}.\n"
+                  f"{language} translation of {template.metadata.get('X-Source', '')}.\n"
                   + _TRANSLATOR_NOTE)
     new.metadata = _header(template, old, locale)
     old_entries = [e for e in old if e.msgid] if old is not None else []

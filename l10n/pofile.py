@@ -22,7 +22,7 @@ import polib
 
 from .errors import CatalogError
 
-__all__ = ["parse", "serialize", "HEADER_ORDER"]
+__all__ = ["parse", "serialize", "new_entry", "HEADER_ORDER"]
 
 HEADER_ORDER = (
     "Project-Id-Version",
@@ -168,9 +168,10 @@ def _read_string(entry: _Entry, body: str, keyword: re.Match | None, obsolete: b
 _ENTRY_DEFAULTS = polib.POEntry().__dict__
 
 
-def _po_entry(fields: dict) -> polib.POEntry:
+def new_entry(fields: dict) -> polib.POEntry:
+    """A polib.POEntry with ``fields`` (attribute name -> value), the rest defaults."""
     entry = polib.POEntry.__new__(polib.POEntry)
-    entry.__dict__ = {**_ENTRY_DEFAULTS, **fields}
+    entry.__dict__ = {**_ENTRY_DEFAULTS, "msgstr_plural": {}, "occurrences": [], "flags": [], **fields}
     return entry
 
 
@@ -237,7 +238,7 @@ def _scan_common_entries(text: str) -> tuple[list[polib.POEntry], int, int]:
                 else:
                     tcomment.append(body[2:] if body[1:2] == " " else body[1:])
         end = match.end()
-        entries.append(_po_entry({
+        entries.append(new_entry({
             "msgid": msgid, "msgstr": msgstr, "msgctxt": context, "msgstr_plural": {},
             "tcomment": "\n".join(tcomment), "comment": "\n".join(comment),
             "occurrences": occurrences, "flags": flags, "linenum": line,
@@ -322,7 +323,7 @@ def _read_lines(text: str, first_line: int, path: str) -> list[polib.POEntry]:
 
 def _entry_from(entry: _Entry) -> polib.POEntry:
     fields = entry.fields
-    return _po_entry({
+    return new_entry({
         "msgid": fields["msgid"],
         "msgstr": fields.get("msgstr", ""),
         "msgctxt": fields.get("msgctxt"),
@@ -372,7 +373,7 @@ def _read_header(catalog: polib.POFile, head: polib.POEntry) -> None:
 
 
 def _field(prefix: str, name: str, value: str) -> list[str]:
-    if "\n" not in value:
+    if "\n" not in value:  # one line: the common case
         return [f'{prefix}{name} "{_escape(value)}"']
     lines = value.splitlines(True)
     if len(lines) > 1:
@@ -390,11 +391,13 @@ def _entry_text(entry: polib.POEntry) -> str:
         out.append("#: " + " ".join(f"{path}:{line}" if line else path for path, line in entry.occurrences))
     if entry.flags:
         out.append("#, " + ", ".join(entry.flags))
-    previous = "#~| " if entry.obsolete else "#| "
-    for name in ("msgctxt", "msgid", "msgid_plural"):
-        value = getattr(entry, f"previous_{name}")
-        if value is not None:
-            out.extend(_field(previous, name, value))
+    if entry.previous_msgctxt is not None or entry.previous_msgid is not None or \
+            entry.previous_msgid_plural is not None:
+        previous = "#~| " if entry.obsolete else "#| "
+        for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
+                            ("msgid_plural", entry.previous_msgid_plural)):
+            if value is not None:
+                out.extend(_field(previous, name, value))
     prefix = "#~ " if entry.obsolete else ""
     if entry.msgctxt is not None:
         out.extend(_field(prefix, "msgctxt", entry.msgctxt))
