@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -61,10 +62,20 @@ class Config:
 
     def display(self, path: Path) -> str:
         """How messages and PO references name a file: relative to the project, with '/'."""
-        try:
-            return Path(os.path.relpath(path, self.root)).as_posix()
-        except ValueError:
-            return str(path)
+        text = str(path)
+        root = self._root_prefix
+        if text.startswith(root) and ".." not in text:  # the common case: a file made from root
+            relative = text[len(root):]
+        else:
+            try:
+                relative = os.path.relpath(path, self.root)
+            except ValueError:
+                return text
+        return relative.replace(os.sep, "/") if os.sep != "/" else relative
+
+    @cached_property
+    def _root_prefix(self) -> str:
+        return os.path.join(str(self.root), "")
 
     def template_path(self, slug: str) -> Path:
         return self.root / self.locales_dir / "templates" / f"{slug}.pot"

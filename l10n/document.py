@@ -19,7 +19,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, Mapping, NamedTuple
 
@@ -183,6 +183,20 @@ def parse_document(text: str, path: str) -> Document:
     return doc
 
 
+def document_parts(doc: Document) -> list:
+    """What :func:`document_from_parts` needs besides the text: plain data, for a cache."""
+    return [doc.front_matter_start, doc.front_matter_end, doc.body_start, list(doc.keys),
+            [list(value) for value in doc.scalars.values()]]
+
+
+def document_from_parts(text: str, path: str, parts: list) -> Document:
+    """The Document :func:`parse_document` made of ``text``, from its :func:`document_parts`."""
+    start, end, body_start, keys, scalars = parts
+    return Document(path=path, text=text, front_matter=text[start:end], front_matter_start=start,
+                    front_matter_end=end, body_start=body_start, keys=tuple(keys),
+                    scalars={value[0]: FrontMatterValue(*value) for value in scalars})
+
+
 def _line_starts_from(text: str, offset: int):
     yield offset
     for match in _NEWLINE.finditer(text, offset):
@@ -288,6 +302,7 @@ def front_matter_values(doc: Document) -> Mapping[str, FrontMatterValue]:
     return doc.scalars
 
 
+@lru_cache(maxsize=4096)  # the same values ("es", "reviewed", a title) recur on every sheet
 def format_yaml_scalar(value: str, style: str | None = None) -> str:
     """Write ``value`` as a one-line YAML scalar, in ``style`` where that is safe.
 

@@ -97,7 +97,7 @@ class StageState:
 
 
 class SegmentCache:
-    """Each sheet's segments, so a stage after ``extract`` need not parse the sheet again.
+    """Each sheet's parts and segments, so a stage after ``extract`` need not parse the sheet again.
 
     One SQLite file (``.l10n/cache.sqlite``): workers read it, and the parent
     process writes what they computed in one transaction at the end of a
@@ -126,7 +126,9 @@ class SegmentCache:
             self._connections[key] = connection
         return connection
 
-    def load(self, slug: str, key: str):
+    def load(self, slug: str, key: str, text: str, path: str):
+        """The (Document, segments) cached for ``text`` under ``key``, or None."""
+        from .document import document_from_parts
         from .segment import Placeholder, Segment
 
         try:
@@ -136,23 +138,26 @@ class SegmentCache:
             row = connection.execute("SELECT key, data FROM segments WHERE slug = ?", (slug,)).fetchone()
             if row is None or row[0] != key:
                 return None
-            return [
+            parts, segments = json.loads(row[1])
+            return document_from_parts(text, path, parts), [
                 Segment(s[0], s[1], s[2], s[3], s[4], s[5], tuple(Placeholder(*p) for p in s[6]), s[7], s[8], s[9])
-                for s in json.loads(row[1])
+                for s in segments
             ]
         except (sqlite3.Error, ValueError, TypeError, IndexError):
             return None
 
     @staticmethod
-    def row(slug: str, key: str, segments) -> tuple[str, str, str]:
+    def row(slug: str, key: str, doc, segments) -> tuple[str, str, str]:
         """What :meth:`store` needs for one sheet, small enough to send back from a worker."""
+        from .document import document_parts
+
         data = [
             [s.key, s.kind, s.text, s.line, s.start, s.end,
              [[p.number, p.kind, p.source, p.target, p.label] for p in s.placeholders],
              s.line_break, s.context, s.yaml_style]
             for s in segments
         ]
-        return slug, key, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return slug, key, json.dumps([document_parts(doc), data], ensure_ascii=False, separators=(",", ":"))
 
     def store(self, rows: list[tuple[str, str, str]]) -> None:
         if not rows:

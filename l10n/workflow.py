@@ -19,11 +19,11 @@ from typing import Callable, Iterable, Sequence
 from .build import OUTCOMES, build_sheet
 from .catalog import catalog_text, is_translated, parse_catalog, template_for, update_catalog
 from .config import Config
-from .document import parse_document
+from .document import Document, parse_document
 from .errors import ConfigError, L10nError
 from .files import read_text, write_text_atomic
 from .parallel import fork_map
-from .segment import segment_document
+from .segment import Segment, segment_document
 from .state import SegmentCache, StageState, fingerprint, stamp
 
 __all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "build", "default_jobs"]
@@ -166,17 +166,21 @@ def _unchanged(record: list | None, print_: str, output: Path, owns_output: bool
 # -- extract ---------------------------------------------------------------------
 
 
-def _segments(config: Config, doc, result: SheetResult) -> list:
-    """A sheet's segments, from the cache when the sheet is as it was when last segmented.
+def _read_sheet(config: Config, path: Path, text: str, result: SheetResult) -> tuple[Document, list[Segment]]:
+    """A sheet's Document and segments, from the cache when its text is as it was when last read.
 
-    Freshly computed ones go back in ``result`` for the parent to cache.
+    A cached sheet needs neither YAML nor Markdown parsing; a freshly read
+    one goes back in ``result`` for the parent to cache.
     """
-    key = fingerprint("segments", doc.text, config.front_matter_keys, doc.path)
-    segments = SegmentCache(config.root).load(doc.slug, key)
-    if segments is None:
-        segments = segment_document(doc, config.front_matter_keys)
-        result.cache_row = SegmentCache.row(doc.slug, key, segments)
-    return segments
+    display = config.display(path)
+    key = fingerprint("sheet", text, config.front_matter_keys, display)
+    cached = SegmentCache(config.root).load(path.stem, key, text, display)
+    if cached is not None:
+        return cached
+    doc = parse_document(text, display)
+    segments = segment_document(doc, config.front_matter_keys)
+    result.cache_row = SegmentCache.row(path.stem, key, doc, segments)
+    return doc, segments
 
 
 def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResult:
@@ -191,8 +195,7 @@ def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResu
         if _unchanged(record, print_, target):
             result.totals["unchanged"] += 1
             return result
-        doc = parse_document(text, config.display(path))
-        template = template_for(doc, _segments(config, doc, result))
+        template = template_for(*_read_sheet(config, path, text, result))
         changed = write_text_atomic(target, catalog_text(template), durable=False)
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
@@ -221,8 +224,7 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
     try:
         # The template comes from the sheet itself (and is refreshed on disk), so
         # 'update' never works from a stale POT and needs no 'extract' first.
-        doc = parse_document(read_text(path, config.display(path)), config.display(path))
-        template = template_for(doc, _segments(config, doc, result))
+        template = template_for(*_read_sheet(config, path, read_text(path, config.display(path)), result))
         template_text = catalog_text(template)
         write_text_atomic(template_path, template_text, durable=False)
         result.totals["sheets"] += 1
@@ -287,8 +289,7 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
             result.fingerprint = print_
             result.totals["unchanged"] += 1
             return result
-        doc = parse_document(text, config.display(path))
-        segments = _segments(config, doc, result)
+        doc, segments = _read_sheet(config, path, text, result)
         catalog = parse_catalog(catalog_text_, config.display(catalog_path))
         built = build_sheet(doc, segments, catalog, locale, include_fuzzy)
         changed = write_text_atomic(target, built.text, durable=False)
