@@ -1,10 +1,11 @@
 """One function over many sheets, on every core, with plain ``fork``.
 
 Sheets are independent and alike in size, so the work needs no scheduler:
-child ``k`` of ``jobs`` takes items ``k``, ``k + jobs``, ... and sends each
-result back, pickled, through its own pipe; the parent reads them in the
-items' order, so reports come out as a one-process run writes them and
-results stream instead of piling up.  ``multiprocessing`` would do the same at
+of ``jobs`` shares, share ``k`` is items ``k``, ``k + jobs``, ...; the
+parent does share 0 itself and forks a child for each other share, which
+sends each result back, pickled, through its own pipe.  The parent takes
+results in the items' order, so reports come out as a one-process run
+writes them and results stream instead of piling up.  ``multiprocessing`` would do the same at
 about 65 ms of import and pool start-up per command, a third of a whole
 100-sheet build.
 
@@ -45,7 +46,8 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
     sys.stderr.flush()
     children: list[tuple[int, object]] = []
     try:
-        for share in range(jobs):
+        # The parent takes share 0 itself, between reading the others' results.
+        for share in range(1, jobs):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:
@@ -53,8 +55,9 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
                 _work(function, items[share::jobs], write_end, [reader for _, reader in children])
             os.close(write_end)
             children.append((pid, os.fdopen(read_end, "rb")))
-        for index in range(len(items)):
-            yield _receive(children[index % jobs][1])
+        for index, item in enumerate(items):
+            share = index % jobs
+            yield function(item) if share == 0 else _receive(children[share - 1][1])
     finally:
         for pid, reader in children:
             reader.close()
