@@ -439,6 +439,44 @@ COMMANDS.update({
 })
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser, made only when used.
+
+    Only the command being run needs its parser; making all of them (argparse
+    looks up translations of its own messages for each) cost every run a
+    tenth of its start-up.
+    """
+
+    def __init__(self, **settings):
+        self.__dict__["_settings"] = settings  # ArgumentParser.__init__ waits for _complete
+        self.__dict__["add_arguments"] = None
+
+    def _complete(self) -> None:
+        settings = self.__dict__.pop("_settings", None)
+        if settings is not None:
+            argparse.ArgumentParser.__init__(self, **settings)
+            if self.add_arguments is not None:
+                self.add_arguments(self)
+
+    def __getattr__(self, name):  # anything argparse reads from an unmade parser makes it
+        if "_settings" not in self.__dict__:
+            raise AttributeError(name)
+        self._complete()
+        return getattr(self, name)
+
+    def parse_known_args(self, *args, **kwargs):
+        self._complete()
+        return super().parse_known_args(*args, **kwargs)
+
+    def format_help(self) -> str:
+        self._complete()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._complete()
+        return super().format_usage()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="l10n",
@@ -463,7 +501,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help="worker processes for extract, update and build (default: one per core)")
     parser.add_argument("--force", action="store_true",
                         help="redo every sheet, even those unchanged since the last run (see .l10n/state/)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                     parser_class=_CommandParser)
     for name, (_, summary, example, add_arguments) in COMMANDS.items():
         sub = commands.add_parser(
             name,
@@ -472,7 +511,7 @@ def make_parser() -> argparse.ArgumentParser:
             epilog="example:\n  " + example,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        add_arguments(sub)
+        sub.add_arguments = add_arguments
     return parser
 
 
