@@ -43,6 +43,7 @@ __all__ = [
     "catalog_text",
     "entry_key",
     "check_locale",
+    "new_catalog_text",
     "locale_info",
     "is_translated",
 ]
@@ -230,6 +231,27 @@ def _has_translation(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) or any(entry.msgstr_plural.values())
 
 
+def _catalog_head(old: polib.POFile | None, template: polib.POFile, locale: str) -> polib.POFile:
+    """An empty catalog for ``locale`` with the header an update gives it."""
+    new = polib.POFile(wrapwidth=WRAP_WIDTH)
+    language, _ = locale_info(locale)
+    new.header = (old.header if old is not None and old.header else
+                  f"{language} translation of {template.metadata.get('X-Source', '')}.\n"
+                  + _TRANSLATOR_NOTE)
+    new.metadata = _header(template, old, locale)
+    return new
+
+
+def new_catalog_text(template: polib.POFile, template_text: str, locale: str) -> str:
+    """``catalog_text(update_catalog(None, template, locale)[0])``, without making that catalog.
+
+    A new catalog's entries are the template's, untranslated, so its text is
+    the template's text under the catalog's own header.
+    """
+    body = template_text[len(pofile.serialize_head(template)):]
+    return pofile.serialize_head(_catalog_head(None, template, locale)) + body
+
+
 def update_catalog(
     old: polib.POFile | None, template: polib.POFile, locale: str, threshold: int = FUZZY_THRESHOLD
 ) -> tuple[polib.POFile, UpdateSummary]:
@@ -239,12 +261,7 @@ def update_catalog(
     missing any translation ``old`` had.
     """
     summary = UpdateSummary()
-    new = polib.POFile(wrapwidth=WRAP_WIDTH)
-    language, _ = locale_info(locale)
-    new.header = (old.header if old is not None and old.header else
-                  f"{language} translation of {template.metadata.get('X-Source', '')}.\n"
-                  + _TRANSLATOR_NOTE)
-    new.metadata = _header(template, old, locale)
+    new = _catalog_head(old, template, locale)
     old_entries = [e for e in old if e.msgid] if old is not None else []
     active = {entry_key(e): e for e in old_entries if not e.obsolete}
     obsolete = {entry_key(e): e for e in old_entries if e.obsolete}

@@ -22,7 +22,7 @@ import polib
 
 from .errors import CatalogError
 
-__all__ = ["parse", "serialize", "new_entry", "HEADER_ORDER"]
+__all__ = ["parse", "serialize", "serialize_head", "new_entry", "HEADER_ORDER"]
 
 HEADER_ORDER = (
     "Project-Id-Version",
@@ -413,8 +413,8 @@ def _entry_text(entry: polib.POEntry) -> str:
     return "\n".join(out)
 
 
-def serialize(catalog: polib.POFile) -> str:
-    """The PO text of a catalog, as polib writes it with ``wrapwidth=0``."""
+def serialize_head(catalog: polib.POFile) -> str:
+    """The start of :func:`serialize`'s text: header comments and the header entry."""
     header = ""
     for line in (catalog.header or "").split("\n") if catalog.header else []:
         if not line:
@@ -426,11 +426,16 @@ def serialize(catalog: polib.POFile) -> str:
     metadata = dict(catalog.metadata)
     ordered = [(name, metadata.pop(name)) for name in HEADER_ORDER if name in metadata]
     ordered += [(name, metadata[name]) for name in polib.natural_sort(metadata.keys())]
-    head = polib.POEntry(msgid="", msgstr="".join(f"{name}: {value}\n" for name, value in ordered))
+    head = new_entry({"msgstr": "".join(f"{name}: {value}\n" for name, value in ordered)})
     if catalog.metadata_is_fuzzy:
         head.flags.append("fuzzy")
-    parts = [_entry_text(head)]
+    return header + _entry_text(head)
+
+
+def serialize(catalog: polib.POFile) -> str:
+    """The PO text of a catalog, as polib writes it with ``wrapwidth=0``."""
+    parts = [serialize_head(catalog)]
     parts.extend(_entry_text(e) for e in catalog if not e.obsolete)
     parts.extend(_entry_text(e) for e in catalog if e.obsolete)
-    text = header + "\n".join(parts)
+    text = "\n".join(parts)
     return text if text.endswith("\n") else text + "\n"

@@ -139,9 +139,9 @@ class SegmentCache:
             if row is None or row[0] != key:
                 return None
             parts, segments = json.loads(row[1])
+            new = tuple.__new__  # twice as fast as calling the NamedTuples, for every segment of every sheet
             return document_from_parts(text, path, parts), [
-                Segment(s[0], s[1], s[2], s[3], s[4], s[5], tuple(Placeholder(*p) for p in s[6]), s[7], s[8], s[9])
-                for s in segments
+                new(Segment, (*s[:6], tuple(new(Placeholder, p) for p in s[6]), *s[7:])) for s in segments
             ]
         except (sqlite3.Error, ValueError, TypeError, IndexError):
             return None

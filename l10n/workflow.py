@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .build import OUTCOMES, build_sheet
-from .catalog import catalog_text, is_translated, parse_catalog, template_for, update_catalog
+from .catalog import (UpdateSummary, catalog_text, is_translated, locale_info, new_catalog_text, parse_catalog,
+                      template_for, update_catalog)
 from .config import Config
 from .document import Document, parse_document
 from .errors import ConfigError, L10nError
@@ -236,21 +237,25 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
             result.fingerprint = print_
             result.totals["unchanged"] += 1
             return result
-        old_text = read_text(target, config.display(target)) if target.exists() else None
-        old = parse_catalog(old_text, config.display(target)) if old_text is not None else None
-        catalog, summary = update_catalog(old, template, locale)
-        new_text = catalog_text(catalog)
-        # Forced to disk when it replaces a file a person may have worked on;
-        # a brand-new catalog holds no one's work yet.
-        changed = write_text_atomic(target, new_text, durable=old_text is not None)
+        try:
+            old_text = read_text(target, config.display(target))
+        except FileNotFoundError:
+            # A new catalog: its entries are the template's, so is their text.
+            summary = UpdateSummary(added=len(template))
+            reviewed, active = 0, len(template)
+            changed = write_text_atomic(target, new_catalog_text(template, template_text, locale), durable=False)
+        else:
+            catalog, summary = update_catalog(parse_catalog(old_text, config.display(target)), template, locale)
+            reviewed = sum(1 for e in catalog if is_translated(e))
+            active = sum(1 for e in catalog if not e.obsolete)
+            # Forced to disk: it replaces a file a person may have worked on.
+            changed = write_text_atomic(target, catalog_text(catalog), durable=True)
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     result.fingerprint = print_
     for name in ("kept", "fuzzy", "added", "obsoleted", "revived"):
         result.totals[name] += getattr(summary, name)
     result.written = target if changed else None
-    reviewed = sum(1 for e in catalog if is_translated(e))
-    active = sum(1 for e in catalog if not e.obsolete)
     result.line = (f"{config.display(target)}: {reviewed}/{active} reviewed; {summary}"
                    + ("" if changed else " (unchanged)"))
     return result
@@ -259,6 +264,7 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
 def update(config: Config, locale: str, sources: Sequence[Path], progress=None, jobs: int | None = None,
            force: bool = False) -> Report:
     """Sheets -> their POTs and the locale's PO files, msgmerge-style, keeping every translation."""
+    locale_info(locale)  # Babel's data, loaded once here rather than in every worker
     stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
                    lambda path: [path],
                    lambda path: config.catalog_path(locale, path.stem),

@@ -17,7 +17,7 @@ from l10n.document import parse_document
 from l10n.errors import CatalogError, DataLossError
 from l10n.segment import segment_document
 
-from conftest import prepare, msgfmt_check, require_tool, run_l10n
+from conftest import CASES, SEEDS, prepare, msgfmt_check, require_tool, run_l10n
 
 
 def test_every_written_file_passes_msgfmt_check(project):
@@ -179,3 +179,15 @@ def test_the_committed_templates_match_the_seeds(project):
     for made in sorted(project.glob("locales/templates/*.pot")):
         committed = ROOT / "locales/templates" / made.name
         assert committed.read_text() == made.read_text(), f"run 'l10n extract' and commit {committed.name}"
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.md")) + sorted(CASES.glob("*.md")), ids=lambda p: p.name)
+def test_a_new_catalogs_text_is_what_updating_nothing_gives(path, monkeypatch):
+    from l10n.catalog import catalog_text, new_catalog_text
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    doc = parse_document(path.read_bytes().decode("utf-8"), f"seeds/{path.name}")
+    template = template_for(doc, segment_document(doc, ("title",)))
+    for locale in ("es", "fr", "pt_BR"):
+        general = catalog_text(update_catalog(None, template, locale)[0])
+        assert new_catalog_text(template, catalog_text(template), locale) == general
