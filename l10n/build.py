@@ -18,7 +18,6 @@ translated keys, and the provenance keys ``translationSource``,
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import polib
@@ -36,14 +35,14 @@ STATUS_KEYS = ("translationSource", "translationSourceHash", "translationStatus"
 OUTCOMES = ("reviewed", "fuzzy", "fuzzy-skipped", "untranslated", "refused")
 
 
-@dataclass
 class SheetBuild:
     """A built sheet and how each of its segments was served."""
 
-    source: Document
-    text: str = ""
-    counts: Counter = field(default_factory=Counter)
-    problems: list[L10nError] = field(default_factory=list)
+    def __init__(self, source: Document):
+        self.source = source
+        self.text = ""
+        self.counts: Counter = Counter()
+        self.problems: list[L10nError] = []
 
     @property
     def status(self) -> str:

@@ -19,7 +19,6 @@ import importlib.util
 import os
 import re
 from datetime import datetime, timezone
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
@@ -156,15 +155,21 @@ def template_for(doc: Document, segments: Sequence[Segment]) -> polib.POFile:
     return template
 
 
-@dataclass
 class UpdateSummary:
     """What :func:`update_catalog` did, for the command's report."""
 
-    kept: int = 0  # exact matches that kept their translation
-    fuzzy: int = 0  # changed strings that kept an old translation, now fuzzy
-    added: int = 0  # new strings with no translation
-    obsoleted: int = 0  # translated strings no longer in the source
-    revived: int = 0  # obsolete strings whose text came back
+    def __init__(self, kept: int = 0, fuzzy: int = 0, added: int = 0, obsoleted: int = 0, revived: int = 0):
+        self.kept = kept  # exact matches that kept their translation
+        self.fuzzy = fuzzy  # changed strings that kept an old translation, now fuzzy
+        self.added = added  # new strings with no translation
+        self.obsoleted = obsoleted  # translated strings no longer in the source
+        self.revived = revived  # obsolete strings whose text came back
+
+    def __eq__(self, other: object) -> bool:
+        return vars(self) == vars(other) if isinstance(other, UpdateSummary) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"UpdateSummary({', '.join(f'{k}={v}' for k, v in vars(self).items())})"
 
     def __str__(self) -> str:
         return (

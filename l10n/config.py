@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
-from functools import cached_property
+from types import MappingProxyType
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from .errors import ConfigError
 
@@ -37,8 +36,7 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Where things are and what to translate. Paths are relative to ``root``."""
 
     root: Path
@@ -49,7 +47,7 @@ class Config:
     locales_dir: str = "locales"
     build_dir: str = "build"
     file: str = ""  # the file the settings came from, for messages
-    sections: Mapping[str, Any] = field(default_factory=dict)  # tables for other stages
+    sections: Mapping[str, Any] = MappingProxyType({})  # tables for other stages
 
     @property
     def source_dir(self) -> Path:
@@ -63,7 +61,7 @@ class Config:
     def display(self, path: Path) -> str:
         """How messages and PO references name a file: relative to the project, with '/'."""
         text = str(path)
-        root = self._root_prefix
+        root = os.path.join(str(self.root), "")
         if text.startswith(root) and ".." not in text:  # the common case: a file made from root
             relative = text[len(root):]
         else:
@@ -73,9 +71,6 @@ class Config:
                 return text
         return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
-    @cached_property
-    def _root_prefix(self) -> str:
-        return os.path.join(str(self.root), "")
 
     def template_path(self, slug: str) -> Path:
         return self.root / self.locales_dir / "templates" / f"{slug}.pot"

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, Mapping, NamedTuple
@@ -67,9 +66,15 @@ class FrontMatterValue(NamedTuple):
     line: int
 
 
-@dataclass(frozen=True)
 class Document:
-    """A sheet as read: the whole text, and where its front matter and body are."""
+    """A sheet as read: the whole text, and where its front matter and body are.
+
+    Immutable once made.  (A plain class rather than a frozen dataclass: the
+    dataclasses module costs every l10n command 20 ms to import.)
+    """
+
+    __slots__ = ("path", "text", "front_matter", "front_matter_start", "front_matter_end", "body_start",
+                 "scalars", "keys", "__dict__")  # __dict__ holds the cached properties
 
     path: str
     text: str
@@ -77,8 +82,33 @@ class Document:
     front_matter_start: int  # offset of that YAML text in ``text``
     front_matter_end: int  # offset of the closing fence line
     body_start: int  # offset of the first body character
-    scalars: Mapping[str, "FrontMatterValue"] = field(compare=False, default_factory=dict)
-    keys: tuple[str, ...] = field(compare=False, default=())  # top-level keys, in order
+    scalars: Mapping[str, FrontMatterValue]  # top-level string values and where they are written
+    keys: tuple[str, ...]  # top-level keys, in order
+
+    def __init__(self, path: str, text: str, front_matter: str, front_matter_start: int, front_matter_end: int,
+                 body_start: int, scalars: Mapping[str, FrontMatterValue] | None = None,
+                 keys: tuple[str, ...] = ()):
+        for name, value in (("path", path), ("text", text), ("front_matter", front_matter),
+                            ("front_matter_start", front_matter_start), ("front_matter_end", front_matter_end),
+                            ("body_start", body_start), ("scalars", {} if scalars is None else scalars),
+                            ("keys", keys)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Document cannot be changed ({name!r})")
+
+    def _identity(self) -> tuple:
+        return (self.path, self.text, self.front_matter, self.front_matter_start, self.front_matter_end,
+                self.body_start)
+
+    def __eq__(self, other: object) -> bool:
+        return self._identity() == other._identity() if isinstance(other, Document) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._identity())
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, {len(self.text)} characters, keys={self.keys!r})"
 
     @cached_property
     def metadata(self) -> Mapping[str, Any]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .build import OUTCOMES, build_sheet
 from .catalog import (UpdateSummary, catalog_text, is_translated, locale_info, new_catalog_text, parse_catalog,
@@ -34,31 +33,35 @@ __all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "buil
 PARALLEL_THRESHOLD = 8
 
 
-@dataclass
 class SheetResult:
     """What a stage did to one sheet (small: it travels back from a worker process)."""
 
-    slug: str
-    line: str = ""
-    problems: list[L10nError] = field(default_factory=list)
-    warnings: list[L10nError] = field(default_factory=list)
-    totals: Counter = field(default_factory=Counter)
-    written: Path | None = None
-    fingerprint: str | None = None  # what to remember for next time; None: forget
-    output: Path | None = None
-    inputs: list = field(default_factory=list)  # the input files' stamps, taken before reading them
-    cache_row: tuple | None = None  # segments to cache (see l10n.state.SegmentCache)
+    __slots__ = ("slug", "line", "problems", "warnings", "totals", "written", "fingerprint", "output", "inputs",
+                 "cache_row")
+
+    def __init__(self, slug: str, line: str = "", problems: list[L10nError] | None = None,
+                 output: Path | None = None, inputs: list | None = None):
+        self.slug = slug
+        self.line = line
+        self.problems: list[L10nError] = problems or []
+        self.warnings: list[L10nError] = []  # done, but something was left out
+        self.totals: Counter = Counter()
+        self.written: Path | None = None
+        self.fingerprint: str | None = None  # what to remember for next time; None: forget
+        self.output = output
+        self.inputs: list = inputs or []  # the input files' stamps, taken before reading them
+        self.cache_row: tuple | None = None  # the sheet to cache (see l10n.state.SegmentCache)
 
 
-@dataclass
 class Report:
     """What a stage did: a line per sheet, problems, and totals."""
 
-    lines: list[str] = field(default_factory=list)
-    problems: list[L10nError] = field(default_factory=list)  # a sheet or file could not be done
-    warnings: list[L10nError] = field(default_factory=list)  # done, but something was left out
-    totals: Counter = field(default_factory=Counter)
-    written: list[Path] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.problems: list[L10nError] = []  # a sheet or file could not be done
+        self.warnings: list[L10nError] = []  # done, but something was left out
+        self.totals: Counter = Counter()
+        self.written: list[Path] = []
 
     @property
     def ok(self) -> bool:
@@ -97,8 +100,7 @@ def select_sources(config: Config, names: Sequence[str] = ()) -> list[Path]:
     return chosen
 
 
-@dataclass(frozen=True)
-class _Stage:
+class _Stage(NamedTuple):
     """One stage for :func:`_run`: its per-sheet task and the files it reads and writes."""
 
     name: str
