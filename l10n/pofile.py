@@ -383,25 +383,35 @@ def _field(prefix: str, name: str, value: str) -> list[str]:
 
 def _entry_text(entry: polib.POEntry) -> str:
     out: list[str] = []
+    obsolete = entry.obsolete
     if entry.tcomment:
         out.extend(f"# {line}" if line else "#" for line in entry.tcomment.split("\n"))
-    if entry.comment and not entry.obsolete:
-        out.extend(f"#. {line}" for line in entry.comment.split("\n"))
-    if entry.occurrences and not entry.obsolete:
-        out.append("#: " + " ".join(f"{path}:{line}" if line else path for path, line in entry.occurrences))
+    comment = entry.comment
+    if comment and not obsolete:
+        if "\n" in comment:
+            out.extend(f"#. {line}" for line in comment.split("\n"))
+        else:
+            out.append("#. " + comment)
+    occurrences = entry.occurrences
+    if occurrences and not obsolete:
+        out.append("#: " + " ".join(f"{path}:{line}" if line else path for path, line in occurrences))
     if entry.flags:
         out.append("#, " + ", ".join(entry.flags))
     if entry.previous_msgctxt is not None or entry.previous_msgid is not None or \
             entry.previous_msgid_plural is not None:
-        previous = "#~| " if entry.obsolete else "#| "
+        previous = "#~| " if obsolete else "#| "
         for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
                             ("msgid_plural", entry.previous_msgid_plural)):
             if value is not None:
                 out.extend(_field(previous, name, value))
-    prefix = "#~ " if entry.obsolete else ""
+    prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:
         out.extend(_field(prefix, "msgctxt", entry.msgctxt))
-    out.extend(_field(prefix, "msgid", entry.msgid))
+    msgid = entry.msgid
+    if "\n" in msgid:
+        out.extend(_field(prefix, "msgid", msgid))
+    else:  # one line: the common case, inline
+        out.append(f'{prefix}msgid "{_escape(msgid)}"')
     if entry.msgid_plural:
         out.extend(_field(prefix, "msgid_plural", entry.msgid_plural))
     if entry.msgstr_plural:

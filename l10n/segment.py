@@ -168,7 +168,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _has_letters(text: str) -> bool:
-    return _LETTER.search(_OPAQUE.sub("", _PLACEHOLDER_REF.sub("", text))) is not None
+    if "[" in text or "{" in text:
+        text = _OPAQUE.sub("", _PLACEHOLDER_REF.sub("", text))
+    return _LETTER.search(text) is not None
 
 
 class _Block:
@@ -204,7 +206,9 @@ def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None
         return None
     line = doc.line_at(offset + start)
 
-    visible = [e for e in events if not (e.name == "Text" and not e.info.strip())]
+    # An image alone in its block (blank text around it aside): its alt text is the segment.
+    visible = [e for e in events if not (e.name == "Text" and not e.info.strip())] \
+        if any(e.name == "Image" for e in events) else ()
     if visible and visible[0].kind == "start" and visible[0].name == "Image" and visible[-1].kind == "end" \
             and visible[-1].name == "Image" and sum(1 for e in visible if e.name == "Image") == 2:
         image = inline_parts(text, events).objects[0]
