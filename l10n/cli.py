@@ -41,6 +41,17 @@ def _progress(args, unit: str = "sheet") -> Callable | None:
     return bar
 
 
+def _echo(args) -> Callable[[str], None] | None:
+    """Where a stage's per-sheet lines go as they come (None with --quiet)."""
+    if args.quiet:
+        return None
+    if sys.stderr.isatty():  # a progress bar is showing there: write around it
+        from tqdm import tqdm
+
+        return lambda line: tqdm.write(f"  {line}", file=sys.stdout)
+    return lambda line: print(f"  {line}")
+
+
 def _report(args, report: workflow.Report, title: str) -> int:
     if not args.quiet:
         for line in report.lines:
@@ -66,14 +77,15 @@ def _locales(config: Config, args) -> list[str]:
 
 def cmd_extract(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
-    return _report(args, workflow.extract(config, sources, _progress(args), args.jobs, args.force), "extract")
+    report = workflow.extract(config, sources, _progress(args), args.jobs, args.force, _echo(args))
+    return _report(args, report, "extract")
 
 
 def cmd_update(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
     code = EXIT_OK
     for locale in _locales(config, args):
-        report = workflow.update(config, locale, sources, _progress(args), args.jobs, args.force)
+        report = workflow.update(config, locale, sources, _progress(args), args.jobs, args.force, _echo(args))
         code = max(code, _report(args, report, f"update {locale}"))
     return code
 
@@ -82,7 +94,8 @@ def cmd_build(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
     code = EXIT_OK
     for locale in _locales(config, args):
-        report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args), args.jobs, args.force)
+        report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args), args.jobs, args.force,
+                                _echo(args))
         code = max(code, _report(args, report, f"build {locale}"))
     return code
 
@@ -90,18 +103,21 @@ def cmd_build(config: Config, args) -> int:
 def cmd_run(config: Config, args) -> int:
     """extract -> update -> pretranslate -> build, stopping at the first stage that fails."""
     sources = workflow.select_sources(config, args.sheets)
-    code = _report(args, workflow.extract(config, sources, _progress(args), args.jobs, args.force), "extract")
+    report = workflow.extract(config, sources, _progress(args), args.jobs, args.force, _echo(args))
+    code = _report(args, report, "extract")
     for locale in _locales(config, args):
         if code:
             break
-        code = _report(args, workflow.update(config, locale, sources, _progress(args), args.jobs, args.force), f"update {locale}")
+        report = workflow.update(config, locale, sources, _progress(args), args.jobs, args.force, _echo(args))
+        code = _report(args, report, f"update {locale}")
         if not code:
             from .pretranslate import pretranslate
 
             report = pretranslate(config, locale, sources, args.engine, progress=_progress(args, "batch"))
             code = _report(args, report, f"pretranslate {locale}")
         if not code:
-            report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args), args.jobs, args.force)
+            report = workflow.build(config, locale, sources, args.include_fuzzy, _progress(args), args.jobs, args.force,
+                                _echo(args))
             code = _report(args, report, f"build {locale}")
     return code
 
@@ -501,7 +517,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
                         help="worker processes for extract, update and build (default: one per core)")
     parser.add_argument("--force", action="store_true",
-                        help="redo every sheet, even those unchanged since the last run (see .l10n/state/)")
+                        help="redo every sheet, even those unchanged since the last run (see .l10n/)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                      parser_class=_CommandParser)
     for name, (_, summary, example, add_arguments) in COMMANDS.items():

@@ -5,8 +5,14 @@ settings and l10n's own version), the size and modification time of each input
 file, and those of the file it wrote.  Next time a sheet whose files all have
 the recorded sizes and times is skipped without even being read (as make
 does); one whose files were touched but whose content fingerprint is unchanged
-is skipped after reading.  The record lives in ``.l10n/state/`` under the
-project; deleting it is always safe (the next run just does everything).
+is skipped after reading.
+
+Records, and each sheet's parsed parts (:class:`SegmentCache`), live in one
+SQLite file, ``.l10n/cache.sqlite`` under the project, looked up a sheet at
+a time, so memory stays flat however large the collection.  Deleting
+``.l10n/`` is always safe: the next run just does everything.  Only the
+parent process writes it, in batches; rows are JSON, never pickle, so
+nothing in it can run code.
 """
 
 from __future__ import annotations
@@ -18,9 +24,8 @@ import sqlite3
 from pathlib import Path
 
 from . import __version__
-from .files import write_text_atomic
 
-__all__ = ["StageState", "fingerprint", "stamp"]
+__all__ = ["StageState", "SegmentCache", "fingerprint", "stamp", "untouched"]
 
 
 def _code_stamp() -> str:
@@ -52,48 +57,106 @@ def stamp(path: Path) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+_CONNECTIONS: dict = {}  # (pid, path) -> connection: never share one across fork
+
+
+def _database(root: Path, create: bool):
+    """This process's connection to the project's cache, or None (no cache yet and ``create`` false).
+
+    A cache file that is not a database (damaged, or something else) is
+    replaced when ``create`` is true; otherwise the error goes to the caller.
+    """
+    path = root / ".l10n" / "cache.sqlite"
+    key = (os.getpid(), str(path))
+    connection = _CONNECTIONS.get(key)
+    if connection is not None:
+        return connection
+    if not create and not path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in (1, 2):
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=OFF")  # a cache: losing it only costs time
+            connection.execute("CREATE TABLE IF NOT EXISTS segments (slug TEXT PRIMARY KEY, key TEXT, data TEXT)")
+            connection.execute("CREATE TABLE IF NOT EXISTS stages (stage TEXT, slug TEXT, record TEXT, "
+                               "PRIMARY KEY (stage, slug)) WITHOUT ROWID")
+            break
+        except sqlite3.DatabaseError:
+            connection.close()
+            if not create or attempt == 2:
+                raise
+            for damaged in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                damaged.unlink(missing_ok=True)
+    _CONNECTIONS[key] = connection
+    return connection
+
+
+def untouched(record: list, settings: str, inputs: list[Path], output: Path, owns_output: bool = True) -> bool:
+    """True when a sheet's files are exactly as when the stage recorded ``record``.
+
+    ``owns_output`` False: others edit the output too (a translator's PO
+    file), so it only has to exist.
+    """
+    if len(record) != 4 or record[3] != settings:
+        return False
+    if owns_output and record[1] != stamp(output):
+        return False
+    if not owns_output and not output.exists():
+        return False
+    return record[2] == [stamp(path) for path in inputs]
+
+
+# Records kept in memory before they are written.
+_BATCH = 512
+
+
 class StageState:
-    """The record of one stage (and locale): sheet slug -> (fingerprint, output stamp)."""
+    """The record of one stage (and locale): sheet slug -> (fingerprint, output stamp, input stamps, settings)."""
 
     def __init__(self, root: Path, name: str):
         self.root = root
-        self.path = root / ".l10n" / "state" / f"{name}.json"
+        self.name = name
+        self._pending: dict[str, list | None] = {}  # slug -> new record (None: forget)
         try:
-            self.records: dict[str, list] = json.loads(self.path.read_text())
-        except (FileNotFoundError, ValueError):
-            self.records = {}
-        self.changed = False
+            self._connection = _database(root, create=False)
+        except sqlite3.Error:
+            self._connection = None
 
-    def untouched(self, slug: str, settings: str, inputs: list[Path], output: Path, owns_output: bool = True) -> bool:
-        """True when the sheet's files are exactly as when the stage last did it.
-
-        ``owns_output`` False: others edit the output too (a translator's PO
-        file), so it only has to exist.
-        """
-        record = self.records.get(slug)
-        if record is None or len(record) != 4 or record[3] != settings:
-            return False
-        if owns_output and record[1] != stamp(output):
-            return False
-        if not owns_output and not output.exists():
-            return False
-        return record[2] == [stamp(path) for path in inputs]
+    def record(self, slug: str) -> list | None:
+        """What the stage recorded for a sheet last time, if anything."""
+        if slug in self._pending:
+            return self._pending[slug]
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute("SELECT record FROM stages WHERE stage = ? AND slug = ?",
+                                           (self.name, slug)).fetchone()
+            return json.loads(row[0]) if row is not None else None
+        except (sqlite3.Error, ValueError):
+            return None
 
     def remember(self, slug: str, print_: str | None, output: Path, inputs: list, settings: str) -> None:
-        if print_ is None:
-            if self.records.pop(slug, None) is not None:
-                self.changed = True
-            return
-        record = [print_, stamp(output), inputs, settings]
-        if self.records.get(slug) != record:
-            self.records[slug] = record
-            self.changed = True
+        self._pending[slug] = None if print_ is None else [print_, stamp(output), inputs, settings]
+        if len(self._pending) >= _BATCH:
+            self.save()
 
     def save(self) -> None:
-        if self.changed:
-            write_text_atomic(self.path, json.dumps(self.records, sort_keys=True, separators=(",", ":")) + "\n",
-                              durable=False)
-            self.changed = False
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        try:
+            connection = self._connection = self._connection or _database(self.root, create=True)
+            with connection:
+                connection.executemany(
+                    "INSERT OR REPLACE INTO stages VALUES (?, ?, ?)",
+                    [(self.name, slug, json.dumps(record, separators=(",", ":")))
+                     for slug, record in pending.items() if record is not None])
+                connection.executemany("DELETE FROM stages WHERE stage = ? AND slug = ?",
+                                       [(self.name, slug) for slug, record in pending.items() if record is None])
+        except sqlite3.Error:
+            pass  # a record that cannot be written only makes the next run slower
 
 
 class SegmentCache:
@@ -107,24 +170,8 @@ class SegmentCache:
     afresh.  Rows are JSON, not pickle: nothing in ``.l10n/`` can run code.
     """
 
-    _connections: dict = {}  # (pid, path) -> connection: never share one across fork
-
     def __init__(self, root: Path):
-        self.path = root / ".l10n" / "cache.sqlite"
-
-    def _connect(self, create: bool):
-        key = (os.getpid(), str(self.path))
-        connection = self._connections.get(key)
-        if connection is None:
-            if not create and not self.path.exists():
-                return None
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=OFF")  # a cache: losing it only costs time
-            connection.execute("CREATE TABLE IF NOT EXISTS segments (slug TEXT PRIMARY KEY, key TEXT, data TEXT)")
-            self._connections[key] = connection
-        return connection
+        self.root = root
 
     def load(self, slug: str, key: str, text: str, path: str):
         """The (Document, segments) cached for ``text`` under ``key``, or None."""
@@ -132,7 +179,7 @@ class SegmentCache:
         from .segment import Placeholder, Segment
 
         try:
-            connection = self._connect(create=False)
+            connection = _database(self.root, create=False)
             if connection is None:
                 return None
             row = connection.execute("SELECT key, data FROM segments WHERE slug = ?", (slug,)).fetchone()
@@ -163,7 +210,7 @@ class SegmentCache:
         if not rows:
             return
         try:
-            connection = self._connect(create=True)
+            connection = _database(self.root, create=True)
             with connection:
                 connection.executemany("INSERT OR REPLACE INTO segments VALUES (?, ?, ?)", rows)
         except sqlite3.Error:

@@ -24,7 +24,7 @@ from .errors import ConfigError, L10nError
 from .files import read_text, write_text_atomic
 from .parallel import fork_map
 from .segment import Segment, segment_document
-from .state import SegmentCache, StageState, fingerprint, stamp
+from .state import SegmentCache, StageState, fingerprint, stamp, untouched
 
 __all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "build", "default_jobs"]
 
@@ -54,9 +54,13 @@ class SheetResult:
 
 
 class Report:
-    """What a stage did: a line per sheet, problems, and totals."""
+    """What a stage did: a line per sheet, problems, and totals.
 
-    def __init__(self) -> None:
+    With ``echo``, each line goes to it as it comes rather than into ``lines``.
+    """
+
+    def __init__(self, echo: Callable[[str], None] | None = None) -> None:
+        self.echo = echo
         self.lines: list[str] = []
         self.problems: list[L10nError] = []  # a sheet or file could not be done
         self.warnings: list[L10nError] = []  # done, but something was left out
@@ -69,12 +73,13 @@ class Report:
 
     def add(self, result: SheetResult) -> None:
         if result.line:
-            self.lines.append(result.line)
+            if self.echo is not None:
+                self.echo(result.line)
+            else:
+                self.lines.append(result.line)
         self.problems.extend(result.problems)
         self.warnings.extend(result.warnings)
         self.totals.update(result.totals)
-        if result.written is not None:
-            self.written.append(result.written)
 
 
 def default_jobs() -> int:
@@ -111,29 +116,38 @@ class _Stage(NamedTuple):
     owns_output: bool = True  # False: others edit the output too (see StageState.untouched)
 
 
-def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | None, progress, force: bool) -> Report:
-    """Run a stage over the sheets, in parallel where it pays, skipping untouched sheets."""
+def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | None, progress, force: bool,
+         echo: Callable[[str], None] | None = None) -> Report:
+    """Run a stage over the sheets, in parallel where it pays, skipping untouched sheets.
+
+    Nothing here grows with the collection but the list of sheet paths: each
+    sheet's record is looked up (in the workers) and written back (by this
+    process, in batches) one sheet at a time, and with ``echo`` the report's
+    lines go out as they come instead of piling up.
+    """
     state = StageState(config.root, stage.name)
-    report = Report()
-    work = []
-    for path in sources:
-        if not force and state.untouched(path.stem, stage.settings, stage.inputs(path), stage.output(path),
-                                         stage.owns_output):
-            report.totals["sheets"] += 1
-            report.totals["unchanged"] += 1
-        else:
-            work.append((path, None if force else state.records.get(path.stem)))
+    report = Report(echo)
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    if len(work) < PARALLEL_THRESHOLD:
+    if len(sources) < PARALLEL_THRESHOLD:
         jobs = 1
-    _collect(report, state, stage, fork_map(lambda job: stage.task(*job), work, jobs), progress, len(work))
+
+    def job(path: Path) -> SheetResult:
+        record = None if force else StageState(config.root, stage.name).record(path.stem)
+        if record is not None and untouched(record, stage.settings, stage.inputs(path), stage.output(path),
+                                            stage.owns_output):
+            result = SheetResult(path.stem)
+            result.totals.update(sheets=1, unchanged=1)
+            return result
+        return stage.task(path, record)
+
+    _collect(report, state, stage, fork_map(job, sources, jobs), progress, len(sources))
     state.save()
     return report
 
 
-# Segment-cache rows kept before they are written: memory stays flat however
-# large the collection.
-_CACHE_BATCH = 512
+# Segment-cache rows (a sheet's parts and segments as JSON, some kilobytes
+# each) kept before they are written.
+_CACHE_BATCH = 64
 
 
 def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable[SheetResult], progress,
@@ -209,11 +223,11 @@ def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResu
 
 
 def extract(config: Config, sources: Sequence[Path], progress=None, jobs: int | None = None,
-            force: bool = False) -> Report:
+            force: bool = False, echo: Callable[[str], None] | None = None) -> Report:
     """Sheets -> one POT per sheet in ``locales/templates``."""
     stage = _Stage("extract", partial(_extract_sheet, config), lambda path: [path],
                    lambda path: config.template_path(path.stem), fingerprint(config.front_matter_keys))
-    return _run(config, stage, sources, jobs, progress, force)
+    return _run(config, stage, sources, jobs, progress, force, echo)
 
 
 # -- update ----------------------------------------------------------------------
@@ -264,14 +278,14 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
 
 
 def update(config: Config, locale: str, sources: Sequence[Path], progress=None, jobs: int | None = None,
-           force: bool = False) -> Report:
+           force: bool = False, echo: Callable[[str], None] | None = None) -> Report:
     """Sheets -> their POTs and the locale's PO files, msgmerge-style, keeping every translation."""
     locale_info(locale)  # Babel's data, loaded once here rather than in every worker
     stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
                    lambda path: [path],
                    lambda path: config.catalog_path(locale, path.stem),
                    fingerprint(locale, config.front_matter_keys), owns_output=False)
-    return _run(config, stage, sources, jobs, progress, force)
+    return _run(config, stage, sources, jobs, progress, force, echo)
 
 
 # -- build -----------------------------------------------------------------------
@@ -314,11 +328,11 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
 
 
 def build(config: Config, locale: str, sources: Sequence[Path], include_fuzzy: bool = False, progress=None,
-          jobs: int | None = None, force: bool = False) -> Report:
+          jobs: int | None = None, force: bool = False, echo: Callable[[str], None] | None = None) -> Report:
     """Sheets + the locale's PO files -> ``build/<locale>/<slug>.md``."""
     stage = _Stage(f"build-{locale}" + ("-fuzzy" if include_fuzzy else ""),
                    partial(_build_sheet, config, locale, include_fuzzy),
                    lambda path: [path, config.catalog_path(locale, path.stem)],
                    lambda path: config.build_path(locale, path.stem),
                    fingerprint(locale, include_fuzzy, config.front_matter_keys))
-    return _run(config, stage, sources, jobs, progress, force)
+    return _run(config, stage, sources, jobs, progress, force, echo)

@@ -29,3 +29,21 @@ def test_an_unreadable_cache_is_ignored(tmp_path):
     (tmp_path / ".l10n").mkdir()
     (tmp_path / ".l10n" / "cache.sqlite").write_bytes(b"not a database")
     assert SegmentCache(tmp_path).load("x", "key", "---\n---\n", "x.md") is None
+
+
+def test_a_second_run_skips_every_sheet_and_a_damaged_cache_is_rebuilt(project):
+    from conftest import run_l10n
+
+    run_l10n(project, "update", "--locale", "es", check=True)
+    again = run_l10n(project, "update", "--locale", "es", check=True)
+    assert "update es: 4 sheets, 4 unchanged" in again.stdout
+    for leftover in (project / ".l10n").glob("cache.sqlite*"):
+        leftover.unlink()
+    (project / ".l10n" / "cache.sqlite").write_bytes(b"not a database at all" * 100)
+    rebuilt = run_l10n(project, "update", "--locale", "es", check=True)  # redone, as with no cache
+    assert rebuilt.stdout.count("(unchanged)") == 4  # and the PO files were already right
+    assert "4 unchanged" in run_l10n(project, "update", "--locale", "es", check=True).stdout
+    import sqlite3
+
+    with sqlite3.connect(project / ".l10n" / "cache.sqlite") as database:
+        assert database.execute("SELECT count(*) FROM stages").fetchone()[0] == 4
