@@ -456,6 +456,27 @@ COMMANDS.update({
 })
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, told the terminal's width as shutil would tell it.
+
+    Left to find it, argparse imports shutil (and with it bz2, lzma and
+    zlib) on every run, for help text that is rarely shown.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None):
+        if width is None:
+            try:
+                width = int(os.environ["COLUMNS"])
+            except (KeyError, ValueError):
+                try:
+                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns
+                except (AttributeError, ValueError, OSError):
+                    width = 80
+            width -= 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _CommandParser(argparse.ArgumentParser):
     """A command's parser, made only when used.
 
@@ -498,7 +519,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="l10n",
         description="Offline localization of patient drug-information sheets through gettext PO files.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
         epilog=textwrap.dedent(
             """\
             typical session:
@@ -526,7 +547,7 @@ def make_parser() -> argparse.ArgumentParser:
             help=summary,
             description=summary[0].upper() + summary[1:] + ".",
             epilog="example:\n  " + example,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=_Formatter,
         )
         sub.add_arguments = add_arguments
     return parser

@@ -71,7 +71,6 @@ bytes, which is what makes identity round trips byte-exact.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable, NamedTuple, Sequence
 
 from .document import Document, FrontMatterValue, format_yaml_scalar, front_matter_values
@@ -160,6 +159,8 @@ class Segment(NamedTuple):
 
 
 def _slug(text: str) -> str:
+    import unicodedata  # here: only headings need it
+
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
