@@ -198,13 +198,9 @@ class SegmentCache:
         """What :meth:`store` needs for one sheet, small enough to send back from a worker."""
         from .document import document_parts
 
-        data = [
-            [s.key, s.kind, s.text, s.line, s.start, s.end,
-             [[p.number, p.kind, p.source, p.target, p.label] for p in s.placeholders],
-             s.line_break, s.context, s.yaml_style]
-            for s in segments
-        ]
-        return slug, key, json.dumps([document_parts(doc), data], ensure_ascii=False, separators=(",", ":"))
+        # Segments and placeholders are tuples: JSON writes them as arrays,
+        # field by field, which :meth:`load` reads back in the same order.
+        return slug, key, json.dumps([document_parts(doc), segments], ensure_ascii=False, separators=(",", ":"))
 
     def store(self, rows: list[tuple[str, str, str]]) -> None:
         if not rows:
