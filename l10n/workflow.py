@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .build import OUTCOMES, build_sheet
-from .catalog import (UpdateSummary, catalog_text, is_translated, locale_info, new_catalog_text, parse_catalog,
-                      template_for, update_catalog)
+from .catalog import (UpdateSummary, catalog_text, is_translated, new_catalog_text, parse_catalog, template_for,
+                      update_catalog)
 from .config import Config
 from .document import Document, parse_document
 from .errors import ConfigError, L10nError
@@ -280,7 +280,6 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
 def update(config: Config, locale: str, sources: Sequence[Path], progress=None, jobs: int | None = None,
            force: bool = False, echo: Callable[[str], None] | None = None) -> Report:
     """Sheets -> their POTs and the locale's PO files, msgmerge-style, keeping every translation."""
-    locale_info(locale)  # Babel's data, loaded once here rather than in every worker
     stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
                    lambda path: [path],
                    lambda path: config.catalog_path(locale, path.stem),
