@@ -119,20 +119,18 @@ class StageState:
         self.root = root
         self.name = name
         self._pending: dict[str, list | None] = {}  # slug -> new record (None: forget)
-        try:
-            self._connection = _database(root, create=False)
-        except sqlite3.Error:
-            self._connection = None
 
     def record(self, slug: str) -> list | None:
-        """What the stage recorded for a sheet last time, if anything."""
-        if slug in self._pending:
-            return self._pending[slug]
-        if self._connection is None:
-            return None
+        """What the stage recorded for a sheet last run, if anything.
+
+        Safe in a forked worker: the connection is the calling process's own.
+        """
         try:
-            row = self._connection.execute("SELECT record FROM stages WHERE stage = ? AND slug = ?",
-                                           (self.name, slug)).fetchone()
+            connection = _database(self.root, create=False)
+            if connection is None:
+                return None
+            row = connection.execute("SELECT record FROM stages WHERE stage = ? AND slug = ?",
+                                     (self.name, slug)).fetchone()
             return json.loads(row[0]) if row is not None else None
         except (sqlite3.Error, ValueError):
             return None
@@ -147,7 +145,7 @@ class StageState:
             return
         pending, self._pending = self._pending, {}
         try:
-            connection = self._connection = self._connection or _database(self.root, create=True)
+            connection = _database(self.root, create=True)
             with connection:
                 connection.executemany(
                     "INSERT OR REPLACE INTO stages VALUES (?, ?, ?)",

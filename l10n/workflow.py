@@ -36,8 +36,7 @@ PARALLEL_THRESHOLD = 8
 class SheetResult:
     """What a stage did to one sheet (small: it travels back from a worker process)."""
 
-    __slots__ = ("slug", "line", "problems", "warnings", "totals", "written", "fingerprint", "output", "inputs",
-                 "cache_row")
+    __slots__ = ("slug", "line", "problems", "warnings", "totals", "fingerprint", "output", "inputs", "cache_row")
 
     def __init__(self, slug: str, line: str = "", problems: list[L10nError] | None = None,
                  output: Path | None = None, inputs: list | None = None):
@@ -46,7 +45,6 @@ class SheetResult:
         self.problems: list[L10nError] = problems or []
         self.warnings: list[L10nError] = []  # done, but something was left out
         self.totals: Counter = Counter()
-        self.written: Path | None = None
         self.fingerprint: str | None = None  # what to remember for next time; None: forget
         self.output = output
         self.inputs: list = inputs or []  # the input files' stamps, taken before reading them
@@ -132,7 +130,7 @@ def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | Non
         jobs = 1
 
     def job(path: Path) -> SheetResult:
-        record = None if force else StageState(config.root, stage.name).record(path.stem)
+        record = None if force else state.record(path.stem)
         if record is not None and untouched(record, stage.settings, stage.inputs(path), stage.output(path),
                                             stage.owns_output):
             result = SheetResult(path.stem)
@@ -173,11 +171,8 @@ def _unchanged(record: list | None, print_: str, output: Path, owns_output: bool
         return False
     if not owns_output:
         return output.exists()
-    try:
-        stat = output.stat()
-    except FileNotFoundError:
-        return False
-    return record[1] == [stat.st_size, stat.st_mtime_ns]
+    written = stamp(output)
+    return written is not None and record[1] == written
 
 
 # -- extract ---------------------------------------------------------------------
@@ -217,7 +212,6 @@ def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResu
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     result.totals["strings"] += len(template)
-    result.written = target if changed else None
     result.line = f"{config.display(target)}: {len(template)} strings" + ("" if changed else " (unchanged)")
     return result
 
@@ -271,7 +265,6 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
     result.fingerprint = print_
     for name in ("kept", "fuzzy", "added", "obsoleted", "revived"):
         result.totals[name] += getattr(summary, name)
-    result.written = target if changed else None
     result.line = (f"{config.display(target)}: {reviewed}/{active} reviewed; {summary}"
                    + ("" if changed else " (unchanged)"))
     return result
@@ -313,14 +306,13 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
         doc, segments = _read_sheet(config, path, text, result)
         catalog = parse_catalog(catalog_text_, config.display(catalog_path))
         built = build_sheet(doc, segments, catalog, locale, include_fuzzy)
-        changed = write_text_atomic(target, built.text, durable=False)
+        write_text_atomic(target, built.text, durable=False)
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     # A sheet with refused translations is rebuilt (and reported) every time.
     result.fingerprint = None if built.problems else print_
     result.warnings = list(built.problems)
     result.totals.update(built.counts)
-    result.written = target if changed else None
     counts = ", ".join(f"{built.counts[k]} {k}" for k in OUTCOMES if built.counts[k])
     result.line = f"{config.display(target)}: {built.status} ({counts})"
     return result
