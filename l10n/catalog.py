@@ -15,9 +15,7 @@ Provenance a person or a later stage writes in an entry's translator comments
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Sequence
@@ -75,28 +73,33 @@ def check_locale(locale: str) -> None:
 
     Every command checks its locales up front, but only some need Babel
     itself, whose import costs a sixth of l10n's start-up: a locale with its
-    own file in Babel's data passes on that alone; any other (an alias, a
-    script or region Babel derives) is left to Babel to accept or refuse.
+    own file in Babel's data is in :mod:`l10n.locale_table` and passes on
+    that alone; any other (an alias, a script or region Babel derives) is left
+    to Babel to accept or refuse.
     """
-    spec = importlib.util.find_spec("babel")
-    name = locale.replace("-", "_")
-    if spec and spec.submodule_search_locations and re.fullmatch(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{2,8})*", name):
-        for folder in spec.submodule_search_locations:
-            if os.path.isfile(os.path.join(folder, "locale-data", f"{name}.dat")):
-                return
     locale_info(locale)
 
 
 @lru_cache(maxsize=None)
 def locale_info(locale: str) -> tuple[str, str]:
-    """The English name of a locale code such as ``es``, and its Plural-Forms header."""
+    """The English name of a locale code such as ``es``, and its Plural-Forms header.
+
+    >>> locale_info("pt-BR")
+    ('Portuguese (Brazil)', 'nplurals=2; plural=(n > 1);')
+    """
+    from .locale_table import LOCALES, PLURAL_FORMS
+
+    name = locale.replace("-", "_")
+    known = LOCALES.get(name)
+    if known is not None:
+        return known[0], PLURAL_FORMS[known[1]]
     # Babel and rapidfuzz are imported where used: commands that need neither
     # (a build, an unchanged run) start a fifth of a second sooner.
     from babel import Locale, UnknownLocaleError
     from babel.messages.plurals import get_plural
 
     try:
-        parsed = Locale.parse(locale.replace("-", "_"))
+        parsed = Locale.parse(name)
     except (UnknownLocaleError, ValueError) as err:
         raise ConfigError(f"unknown locale {locale!r}: {err}") from None
     return parsed.english_name, get_plural(parsed).plural_forms
@@ -179,12 +182,7 @@ class UpdateSummary:
 
 
 def _header(template: polib.POFile, old: polib.POFile | None, locale: str) -> dict[str, str]:
-    # Babel's locale data costs 50 ms to load: a catalog whose header already
-    # has these (as its translators' editor keeps them) does without.
-    if old is not None and old.metadata.get("Language-Team") is not None and old.metadata.get("Plural-Forms"):
-        language, plural_forms = "", ""
-    else:
-        language, plural_forms = locale_info(locale)
+    language, plural_forms = locale_info(locale)
     base = {
         "Project-Id-Version": template.metadata.get("Project-Id-Version", ""),
         "Report-Msgid-Bugs-To": "",

@@ -17,7 +17,7 @@ from l10n.document import parse_document
 from l10n.errors import CatalogError, DataLossError
 from l10n.segment import segment_document
 
-from conftest import CASES, SEEDS, prepare, msgfmt_check, require_tool, run_l10n
+from conftest import CASES, ROOT, SEEDS, prepare, msgfmt_check, require_tool, run_l10n
 
 
 def test_every_written_file_passes_msgfmt_check(project):
@@ -172,7 +172,6 @@ def test_the_loss_guard_refuses_a_catalog_with_less(tmp_path):
 
 def test_the_committed_templates_match_the_seeds(project):
     """The POTs in locales/templates are what extract makes of seeds/ now (run 'l10n extract' if not)."""
-    from conftest import ROOT
 
     (project / "l10n.toml").write_text('locales = ["es"]\nfront-matter-keys = ["title"]\n')
     run_l10n(project, "extract", check=True)
@@ -191,3 +190,42 @@ def test_a_new_catalogs_text_is_what_updating_nothing_gives(path, monkeypatch):
     for locale in ("es", "fr", "pt_BR"):
         general = catalog_text(update_catalog(None, template, locale)[0])
         assert new_catalog_text(template, catalog_text(template), locale) == general
+
+
+def test_the_locale_table_is_what_babel_says_today():
+    """l10n/locale_table.py is a snapshot of Babel; after a Babel upgrade run scripts/locale_table.py."""
+    import importlib.util
+
+    from l10n import locale_table
+
+    spec = importlib.util.spec_from_file_location("locale_table_script", ROOT / "scripts/locale_table.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    babel_says = script.babel_answers()
+    table = {name: (english, locale_table.PLURAL_FORMS[forms])
+             for name, (english, forms) in locale_table.LOCALES.items()}
+    assert table == babel_says, "run: .venv/bin/python scripts/locale_table.py"
+    assert script.render(babel_says) == (ROOT / "l10n/locale_table.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("locale", ["es", "pt-BR", "sr_Latn", "zh_Hant_TW", "es_419"])
+def test_locale_info_from_the_table_agrees_with_babel(locale):
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+
+    from l10n.catalog import locale_info
+
+    parsed = Locale.parse(locale.replace("-", "_"))
+    assert locale_info(locale) == (parsed.english_name, get_plural(parsed).plural_forms)
+
+
+def test_a_locale_outside_the_table_is_left_to_babel():
+    from l10n.catalog import check_locale, locale_info
+    from l10n.errors import ConfigError
+    from l10n.locale_table import LOCALES
+
+    # An alias Babel resolves (no data file of its own), and codes it refuses.
+    assert "zh_TW" not in LOCALES and locale_info("zh_TW") == locale_info("zh_Hant_TW")
+    for bad in ("xx_QQ", "es_", "../es"):
+        with pytest.raises(ConfigError, match="unknown locale"):
+            check_locale(bad)
