@@ -87,12 +87,13 @@ def locale_info(locale: str) -> tuple[str, str]:
     >>> locale_info("pt-BR")
     ('Portuguese (Brazil)', 'nplurals=2; plural=(n > 1);')
     """
-    from .locale_table import LOCALES, PLURAL_FORMS
+    from .locale_table import PLURAL_FORMS, TABLE
 
     name = locale.replace("-", "_")
-    known = LOCALES.get(name)
-    if known is not None:
-        return known[0], PLURAL_FORMS[known[1]]
+    found = TABLE.find(f"\n{name}\t")
+    if found >= 0:
+        _, english_name, forms = TABLE[found + 1 : TABLE.index("\n", found + 1)].split("\t")
+        return english_name, PLURAL_FORMS[int(forms)]
     # Babel and rapidfuzz are imported where used: commands that need neither
     # (a build, an unchanged run) start a fifth of a second sooner.
     from babel import Locale, UnknownLocaleError
@@ -102,7 +103,7 @@ def locale_info(locale: str) -> tuple[str, str]:
         parsed = Locale.parse(name)
     except (UnknownLocaleError, ValueError) as err:
         raise ConfigError(f"unknown locale {locale!r}: {err}") from None
-    return parsed.english_name, get_plural(parsed).plural_forms
+    return parsed.english_name or locale, get_plural(parsed).plural_forms
 
 
 def _comment_for(segments: Sequence[Segment]) -> str:
@@ -257,8 +258,18 @@ def new_catalog_text(template: polib.POFile, template_text: str, locale: str) ->
     A new catalog's entries are the template's, untranslated, so its text is
     the template's text under the catalog's own header.
     """
-    body = template_text[len(pofile.serialize_head(template)):]
+    body = template_text[_head_length(template, template_text):]
     return pofile.serialize_head(_catalog_head(None, template, locale)) + body
+
+
+def _head_length(template: polib.POFile, template_text: str) -> int:
+    """Where the header ends in :func:`catalog_text`'s ``template_text``: at its first blank line.
+
+    Neither header comments (an empty one is written "#") nor the header
+    entry have blank lines, and a blank line follows them.
+    """
+    end = template_text.find("\n\n")
+    return end + 1 if end >= 0 else len(template_text)
 
 
 def update_catalog(

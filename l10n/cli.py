@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import textwrap
 from typing import Callable, Sequence
 
 from . import __version__, workflow
@@ -520,15 +519,13 @@ def make_parser() -> argparse.ArgumentParser:
         prog="l10n",
         description="Offline localization of patient drug-information sheets through gettext PO files.",
         formatter_class=_Formatter,
-        epilog=textwrap.dedent(
-            """\
-            typical session:
-              l10n extract                 # English sheets -> locales/templates/*.pot
-              l10n update --locale es      # -> locales/es/LC_MESSAGES/*.po (translate these)
-              l10n build --locale es       # -> build/es/*.md
-
-            exit codes: 0 done, 1 some file failed (the others were processed), 2 usage or configuration
-            """
+        epilog=(
+            "typical session:\n"
+            "  l10n extract                 # English sheets -> locales/templates/*.pot\n"
+            "  l10n update --locale es      # -> locales/es/LC_MESSAGES/*.po (translate these)\n"
+            "  l10n build --locale es       # -> build/es/*.md\n"
+            "\n"
+            "exit codes: 0 done, 1 some file failed (the others were processed), 2 usage or configuration\n"
         ),
     )
     parser.add_argument("--version", action="version", version=f"l10n {__version__}")

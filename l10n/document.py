@@ -13,7 +13,6 @@ are free functions; the model does no I/O.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import os
 import re
@@ -38,6 +37,17 @@ if "yaml" not in sys.modules and isinstance(getattr(re, "_cache", None), dict):
 import yaml  # noqa: E402
 
 from .errors import DocumentError
+
+# Importing hashlib loads OpenSSL, 8 ms of every command, for hashing a few
+# kilobytes per sheet, which CPython's own SHA-256 does as well; hashlib is
+# only the fallback for a Python built without it.
+try:
+    from _sha256 import sha256 as _sha256  # Python 3.10 and 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256 as _sha256  # Python 3.12 and later
+    except ImportError:
+        from hashlib import sha256 as _sha256
 from .files import read_text
 
 __all__ = [
@@ -161,7 +171,7 @@ class Document:
 
     @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return _sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
     def slug(self) -> str:

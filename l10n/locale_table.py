@@ -24,1088 +24,1090 @@ PLURAL_FORMS = (
     'nplurals=6; plural=(n==1 ? 0 : n%10==1 && n%100!=11 && n%100!=71 && n%100!=91 ? 1 : n%10==2 && n%100!=12 && n%100!=72 && n%100!=92 ? 2 : (n%10==3 || n%10==4 || n%10==9) && n%100!=13 && n%100!=14 && n%100!=19 && n%100!=73 && n%100!=74 && n%100!=79 && n%100!=93 && n%100!=94 && n%100!=99 ? 3 : n%1000000==0 ? 4 : 5);',
 )
 
-# locale id (as Babel spells it) -> (English name, index into PLURAL_FORMS)
-LOCALES = {
-    'aa': ('Afar', 1),
-    'aa_DJ': ('Afar (Djibouti)', 1),
-    'aa_ER': ('Afar (Eritrea)', 1),
-    'aa_ET': ('Afar (Ethiopia)', 1),
-    'ab': ('Abkhazian', 1),
-    'ab_GE': ('Abkhazian (Georgia)', 1),
-    'af': ('Afrikaans', 1),
-    'af_NA': ('Afrikaans (Namibia)', 1),
-    'af_ZA': ('Afrikaans (South Africa)', 1),
-    'agq': ('Aghem', 1),
-    'agq_CM': ('Aghem (Cameroon)', 1),
-    'ak': ('Akan', 1),
-    'ak_GH': ('Akan (Ghana)', 1),
-    'am': ('Amharic', 1),
-    'am_ET': ('Amharic (Ethiopia)', 1),
-    'an': ('Aragonese', 1),
-    'an_ES': ('Aragonese (Spain)', 1),
-    'ann': ('Obolo', 1),
-    'ann_NG': ('Obolo (Nigeria)', 1),
-    'apc': (None, 1),
-    'apc_SY': (None, 1),
-    'ar': ('Arabic', 14),
-    'ar_001': ('Arabic (world)', 14),
-    'ar_AE': ('Arabic (United Arab Emirates)', 14),
-    'ar_BH': ('Arabic (Bahrain)', 14),
-    'ar_DJ': ('Arabic (Djibouti)', 14),
-    'ar_DZ': ('Arabic (Algeria)', 14),
-    'ar_EG': ('Arabic (Egypt)', 14),
-    'ar_EH': ('Arabic (Western Sahara)', 14),
-    'ar_ER': ('Arabic (Eritrea)', 14),
-    'ar_IL': ('Arabic (Israel)', 14),
-    'ar_IQ': ('Arabic (Iraq)', 14),
-    'ar_JO': ('Arabic (Jordan)', 14),
-    'ar_KM': ('Arabic (Comoros)', 14),
-    'ar_KW': ('Arabic (Kuwait)', 14),
-    'ar_LB': ('Arabic (Lebanon)', 14),
-    'ar_LY': ('Arabic (Libya)', 14),
-    'ar_MA': ('Arabic (Morocco)', 14),
-    'ar_MR': ('Arabic (Mauritania)', 14),
-    'ar_OM': ('Arabic (Oman)', 14),
-    'ar_PS': ('Arabic (Palestinian Territories)', 14),
-    'ar_QA': ('Arabic (Qatar)', 14),
-    'ar_SA': ('Arabic (Saudi Arabia)', 14),
-    'ar_SD': ('Arabic (Sudan)', 14),
-    'ar_SO': ('Arabic (Somalia)', 14),
-    'ar_SS': ('Arabic (South Sudan)', 14),
-    'ar_SY': ('Arabic (Syria)', 14),
-    'ar_TD': ('Arabic (Chad)', 14),
-    'ar_TN': ('Arabic (Tunisia)', 14),
-    'ar_YE': ('Arabic (Yemen)', 14),
-    'arn': ('Mapuche', 1),
-    'arn_CL': ('Mapuche (Chile)', 1),
-    'as': ('Assamese', 1),
-    'as_IN': ('Assamese (India)', 1),
-    'asa': ('Asu', 1),
-    'asa_TZ': ('Asu (Tanzania)', 1),
-    'ast': ('Asturian', 1),
-    'ast_ES': ('Asturian (Spain)', 1),
-    'az': ('Azerbaijani', 1),
-    'az_Arab': ('Azerbaijani (Arabic)', 1),
-    'az_Arab_IQ': ('Azerbaijani (Arabic, Iraq)', 1),
-    'az_Arab_IR': ('Azerbaijani (Arabic, Iran)', 1),
-    'az_Arab_TR': ('Azerbaijani (Arabic, Türkiye)', 1),
-    'az_Cyrl': ('Azerbaijani (Cyrillic)', 1),
-    'az_Cyrl_AZ': ('Azerbaijani (Cyrillic, Azerbaijan)', 1),
-    'az_Latn': ('Azerbaijani (Latin)', 1),
-    'az_Latn_AZ': ('Azerbaijani (Latin, Azerbaijan)', 1),
-    'ba': ('Bashkir', 1),
-    'ba_RU': ('Bashkir (Russia)', 1),
-    'bal': ('Baluchi', 1),
-    'bal_Arab': ('Baluchi (Arabic)', 1),
-    'bal_Arab_PK': ('Baluchi (Arabic, Pakistan)', 1),
-    'bal_Latn': ('Baluchi (Latin)', 1),
-    'bal_Latn_PK': ('Baluchi (Latin, Pakistan)', 1),
-    'bas': ('Basaa', 1),
-    'bas_CM': ('Basaa (Cameroon)', 1),
-    'be': ('Belarusian', 7),
-    'be_BY': ('Belarusian (Belarus)', 7),
-    'be_TARASK': ('Belarusian (Taraskievica orthography)', 7),
-    'bem': ('Bemba', 1),
-    'bem_ZM': ('Bemba (Zambia)', 1),
-    'bew': ('Betawi', 1),
-    'bew_ID': ('Betawi (Indonesia)', 1),
-    'bez': ('Bena', 1),
-    'bez_TZ': ('Bena (Tanzania)', 1),
-    'bg': ('Bulgarian', 1),
-    'bg_BG': ('Bulgarian (Bulgaria)', 1),
-    'bgc': ('Haryanvi', 1),
-    'bgc_IN': ('Haryanvi (India)', 1),
-    'bgn': ('Western Balochi', 1),
-    'bgn_AE': ('Western Balochi (United Arab Emirates)', 1),
-    'bgn_AF': ('Western Balochi (Afghanistan)', 1),
-    'bgn_IR': ('Western Balochi (Iran)', 1),
-    'bgn_OM': ('Western Balochi (Oman)', 1),
-    'bgn_PK': ('Western Balochi (Pakistan)', 1),
-    'bho': ('Bhojpuri', 1),
-    'bho_IN': ('Bhojpuri (India)', 1),
-    'blo': ('Anii', 1),
-    'blo_BJ': ('Anii (Benin)', 1),
-    'blt': ('Tai Dam', 1),
-    'blt_VN': ('Tai Dam (Vietnam)', 1),
-    'bm': ('Bambara', 1),
-    'bm_ML': ('Bambara (Mali)', 1),
-    'bm_Nkoo': ('Bambara (N’Ko)', 1),
-    'bm_Nkoo_ML': ('Bambara (N’Ko, Mali)', 1),
-    'bn': ('Bangla', 1),
-    'bn_BD': ('Bangla (Bangladesh)', 1),
-    'bn_IN': ('Bangla (India)', 1),
-    'bo': ('Tibetan', 0),
-    'bo_CN': ('Tibetan (China)', 0),
-    'bo_IN': ('Tibetan (India)', 0),
-    'br': ('Breton', 15),
-    'br_FR': ('Breton (France)', 15),
-    'brx': ('Bodo', 1),
-    'brx_IN': ('Bodo (India)', 1),
-    'bs': ('Bosnian', 7),
-    'bs_Cyrl': ('Bosnian (Cyrillic)', 7),
-    'bs_Cyrl_BA': ('Bosnian (Cyrillic, Bosnia & Herzegovina)', 7),
-    'bs_Latn': ('Bosnian (Latin)', 7),
-    'bs_Latn_BA': ('Bosnian (Latin, Bosnia & Herzegovina)', 7),
-    'bss': ('Akoose', 1),
-    'bss_CM': ('Akoose (Cameroon)', 1),
-    'byn': ('Blin', 1),
-    'byn_ER': ('Blin (Eritrea)', 1),
-    'ca': ('Catalan', 1),
-    'ca_AD': ('Catalan (Andorra)', 1),
-    'ca_ES': ('Catalan (Spain)', 1),
-    'ca_ES_VALENCIA': ('Catalan (Spain, Valencian)', 1),
-    'ca_FR': ('Catalan (France)', 1),
-    'ca_IT': ('Catalan (Italy)', 1),
-    'cad': ('Caddo', 1),
-    'cad_US': ('Caddo (United States)', 1),
-    'cch': ('Atsam', 1),
-    'cch_NG': ('Atsam (Nigeria)', 1),
-    'ccp': ('Chakma', 1),
-    'ccp_BD': ('Chakma (Bangladesh)', 1),
-    'ccp_IN': ('Chakma (India)', 1),
-    'ce': ('Chechen', 1),
-    'ce_RU': ('Chechen (Russia)', 1),
-    'ceb': ('Cebuano', 1),
-    'ceb_PH': ('Cebuano (Philippines)', 1),
-    'cgg': ('Chiga', 1),
-    'cgg_UG': ('Chiga (Uganda)', 1),
-    'cho': ('Choctaw', 1),
-    'cho_US': ('Choctaw (United States)', 1),
-    'chr': ('Cherokee', 1),
-    'chr_US': ('Cherokee (United States)', 1),
-    'cic': ('Chickasaw', 1),
-    'cic_US': ('Chickasaw (United States)', 1),
-    'ckb': ('Central Kurdish', 1),
-    'ckb_IQ': ('Central Kurdish (Iraq)', 1),
-    'ckb_IR': ('Central Kurdish (Iran)', 1),
-    'co': ('Corsican', 1),
-    'co_FR': ('Corsican (France)', 1),
-    'cop': ('Coptic', 1),
-    'cop_EG': ('Coptic (Egypt)', 1),
-    'cs': ('Czech', 4),
-    'cs_CZ': ('Czech (Czechia)', 4),
-    'csw': ('Swampy Cree', 1),
-    'csw_CA': ('Swampy Cree (Canada)', 1),
-    'cu': ('Church Slavic', 1),
-    'cu_RU': ('Church Slavic (Russia)', 1),
-    'cv': ('Chuvash', 0),
-    'cv_RU': ('Chuvash (Russia)', 0),
-    'cy': ('Welsh', 13),
-    'cy_GB': ('Welsh (United Kingdom)', 13),
-    'da': ('Danish', 1),
-    'da_DK': ('Danish (Denmark)', 1),
-    'da_GL': ('Danish (Greenland)', 1),
-    'dav': ('Taita', 1),
-    'dav_KE': ('Taita (Kenya)', 1),
-    'de': ('German', 1),
-    'de_AT': ('German (Austria)', 1),
-    'de_BE': ('German (Belgium)', 1),
-    'de_CH': ('German (Switzerland)', 1),
-    'de_DE': ('German (Germany)', 1),
-    'de_IT': ('German (Italy)', 1),
-    'de_LI': ('German (Liechtenstein)', 1),
-    'de_LU': ('German (Luxembourg)', 1),
-    'dje': ('Zarma', 1),
-    'dje_NE': ('Zarma (Niger)', 1),
-    'doi': ('Dogri', 1),
-    'doi_IN': ('Dogri (India)', 1),
-    'dsb': ('Lower Sorbian', 1),
-    'dsb_DE': ('Lower Sorbian (Germany)', 1),
-    'dua': ('Duala', 1),
-    'dua_CM': ('Duala (Cameroon)', 1),
-    'dv': ('Divehi', 1),
-    'dv_MV': ('Divehi (Maldives)', 1),
-    'dyo': ('Jola-Fonyi', 1),
-    'dyo_SN': ('Jola-Fonyi (Senegal)', 1),
-    'dz': ('Dzongkha', 0),
-    'dz_BT': ('Dzongkha (Bhutan)', 0),
-    'ebu': ('Embu', 1),
-    'ebu_KE': ('Embu (Kenya)', 1),
-    'ee': ('Ewe', 1),
-    'ee_GH': ('Ewe (Ghana)', 1),
-    'ee_TG': ('Ewe (Togo)', 1),
-    'el': ('Greek', 1),
-    'el_CY': ('Greek (Cyprus)', 1),
-    'el_GR': ('Greek (Greece)', 1),
-    'el_POLYTON': ('Greek (Polytonic)', 1),
-    'en': ('English', 1),
-    'en_001': ('English (world)', 1),
-    'en_150': ('English (Europe)', 1),
-    'en_AE': ('English (United Arab Emirates)', 1),
-    'en_AG': ('English (Antigua & Barbuda)', 1),
-    'en_AI': ('English (Anguilla)', 1),
-    'en_AS': ('English (American Samoa)', 1),
-    'en_AT': ('English (Austria)', 1),
-    'en_AU': ('English (Australia)', 1),
-    'en_BB': ('English (Barbados)', 1),
-    'en_BE': ('English (Belgium)', 1),
-    'en_BI': ('English (Burundi)', 1),
-    'en_BM': ('English (Bermuda)', 1),
-    'en_BS': ('English (Bahamas)', 1),
-    'en_BW': ('English (Botswana)', 1),
-    'en_BZ': ('English (Belize)', 1),
-    'en_CA': ('English (Canada)', 1),
-    'en_CC': ('English (Cocos (Keeling) Islands)', 1),
-    'en_CH': ('English (Switzerland)', 1),
-    'en_CK': ('English (Cook Islands)', 1),
-    'en_CM': ('English (Cameroon)', 1),
-    'en_CX': ('English (Christmas Island)', 1),
-    'en_CY': ('English (Cyprus)', 1),
-    'en_CZ': ('English (Czechia)', 1),
-    'en_DE': ('English (Germany)', 1),
-    'en_DG': ('English (Diego Garcia)', 1),
-    'en_DK': ('English (Denmark)', 1),
-    'en_DM': ('English (Dominica)', 1),
-    'en_Dsrt': ('English (Deseret)', 1),
-    'en_Dsrt_US': ('English (Deseret, United States)', 1),
-    'en_ER': ('English (Eritrea)', 1),
-    'en_ES': ('English (Spain)', 1),
-    'en_FI': ('English (Finland)', 1),
-    'en_FJ': ('English (Fiji)', 1),
-    'en_FK': ('English (Falkland Islands)', 1),
-    'en_FM': ('English (Micronesia)', 1),
-    'en_FR': ('English (France)', 1),
-    'en_GB': ('English (United Kingdom)', 1),
-    'en_GD': ('English (Grenada)', 1),
-    'en_GG': ('English (Guernsey)', 1),
-    'en_GH': ('English (Ghana)', 1),
-    'en_GI': ('English (Gibraltar)', 1),
-    'en_GM': ('English (Gambia)', 1),
-    'en_GS': ('English (South Georgia & South Sandwich Islands)', 1),
-    'en_GU': ('English (Guam)', 1),
-    'en_GY': ('English (Guyana)', 1),
-    'en_HK': ('English (Hong Kong SAR China)', 1),
-    'en_HU': ('English (Hungary)', 1),
-    'en_ID': ('English (Indonesia)', 1),
-    'en_IE': ('English (Ireland)', 1),
-    'en_IL': ('English (Israel)', 1),
-    'en_IM': ('English (Isle of Man)', 1),
-    'en_IN': ('English (India)', 1),
-    'en_IO': ('English (British Indian Ocean Territory)', 1),
-    'en_IT': ('English (Italy)', 1),
-    'en_JE': ('English (Jersey)', 1),
-    'en_JM': ('English (Jamaica)', 1),
-    'en_KE': ('English (Kenya)', 1),
-    'en_KI': ('English (Kiribati)', 1),
-    'en_KN': ('English (St. Kitts & Nevis)', 1),
-    'en_KY': ('English (Cayman Islands)', 1),
-    'en_LC': ('English (St. Lucia)', 1),
-    'en_LR': ('English (Liberia)', 1),
-    'en_LS': ('English (Lesotho)', 1),
-    'en_MG': ('English (Madagascar)', 1),
-    'en_MH': ('English (Marshall Islands)', 1),
-    'en_MO': ('English (Macao SAR China)', 1),
-    'en_MP': ('English (Northern Mariana Islands)', 1),
-    'en_MS': ('English (Montserrat)', 1),
-    'en_MT': ('English (Malta)', 1),
-    'en_MU': ('English (Mauritius)', 1),
-    'en_MV': ('English (Maldives)', 1),
-    'en_MW': ('English (Malawi)', 1),
-    'en_MY': ('English (Malaysia)', 1),
-    'en_NA': ('English (Namibia)', 1),
-    'en_NF': ('English (Norfolk Island)', 1),
-    'en_NG': ('English (Nigeria)', 1),
-    'en_NL': ('English (Netherlands)', 1),
-    'en_NO': ('English (Norway)', 1),
-    'en_NR': ('English (Nauru)', 1),
-    'en_NU': ('English (Niue)', 1),
-    'en_NZ': ('English (New Zealand)', 1),
-    'en_PG': ('English (Papua New Guinea)', 1),
-    'en_PH': ('English (Philippines)', 1),
-    'en_PK': ('English (Pakistan)', 1),
-    'en_PL': ('English (Poland)', 1),
-    'en_PN': ('English (Pitcairn Islands)', 1),
-    'en_PR': ('English (Puerto Rico)', 1),
-    'en_PT': ('English (Portugal)', 1),
-    'en_PW': ('English (Palau)', 1),
-    'en_RO': ('English (Romania)', 1),
-    'en_RW': ('English (Rwanda)', 1),
-    'en_SB': ('English (Solomon Islands)', 1),
-    'en_SC': ('English (Seychelles)', 1),
-    'en_SD': ('English (Sudan)', 1),
-    'en_SE': ('English (Sweden)', 1),
-    'en_SG': ('English (Singapore)', 1),
-    'en_SH': ('English (St. Helena)', 1),
-    'en_SI': ('English (Slovenia)', 1),
-    'en_SK': ('English (Slovakia)', 1),
-    'en_SL': ('English (Sierra Leone)', 1),
-    'en_SS': ('English (South Sudan)', 1),
-    'en_SX': ('English (Sint Maarten)', 1),
-    'en_SZ': ('English (Eswatini)', 1),
-    'en_Shaw': ('English (Shavian)', 1),
-    'en_Shaw_GB': ('English (Shavian, United Kingdom)', 1),
-    'en_TC': ('English (Turks & Caicos Islands)', 1),
-    'en_TK': ('English (Tokelau)', 1),
-    'en_TO': ('English (Tonga)', 1),
-    'en_TT': ('English (Trinidad & Tobago)', 1),
-    'en_TV': ('English (Tuvalu)', 1),
-    'en_TZ': ('English (Tanzania)', 1),
-    'en_UG': ('English (Uganda)', 1),
-    'en_UM': ('English (U.S. Outlying Islands)', 1),
-    'en_US': ('English (United States)', 1),
-    'en_US_POSIX': ('English (United States, Computer)', 1),
-    'en_VC': ('English (St. Vincent & Grenadines)', 1),
-    'en_VG': ('English (British Virgin Islands)', 1),
-    'en_VI': ('English (U.S. Virgin Islands)', 1),
-    'en_VU': ('English (Vanuatu)', 1),
-    'en_WS': ('English (Samoa)', 1),
-    'en_ZA': ('English (South Africa)', 1),
-    'en_ZM': ('English (Zambia)', 1),
-    'en_ZW': ('English (Zimbabwe)', 1),
-    'eo': ('Esperanto', 1),
-    'eo_001': ('Esperanto (world)', 1),
-    'es': ('Spanish', 1),
-    'es_419': ('Spanish (Latin America)', 1),
-    'es_AR': ('Spanish (Argentina)', 1),
-    'es_BO': ('Spanish (Bolivia)', 1),
-    'es_BR': ('Spanish (Brazil)', 1),
-    'es_BZ': ('Spanish (Belize)', 1),
-    'es_CL': ('Spanish (Chile)', 1),
-    'es_CO': ('Spanish (Colombia)', 1),
-    'es_CR': ('Spanish (Costa Rica)', 1),
-    'es_CU': ('Spanish (Cuba)', 1),
-    'es_DO': ('Spanish (Dominican Republic)', 1),
-    'es_EA': ('Spanish (Ceuta & Melilla)', 1),
-    'es_EC': ('Spanish (Ecuador)', 1),
-    'es_ES': ('Spanish (Spain)', 1),
-    'es_GQ': ('Spanish (Equatorial Guinea)', 1),
-    'es_GT': ('Spanish (Guatemala)', 1),
-    'es_HN': ('Spanish (Honduras)', 1),
-    'es_IC': ('Spanish (Canary Islands)', 1),
-    'es_MX': ('Spanish (Mexico)', 1),
-    'es_NI': ('Spanish (Nicaragua)', 1),
-    'es_PA': ('Spanish (Panama)', 1),
-    'es_PE': ('Spanish (Peru)', 1),
-    'es_PH': ('Spanish (Philippines)', 1),
-    'es_PR': ('Spanish (Puerto Rico)', 1),
-    'es_PY': ('Spanish (Paraguay)', 1),
-    'es_SV': ('Spanish (El Salvador)', 1),
-    'es_US': ('Spanish (United States)', 1),
-    'es_UY': ('Spanish (Uruguay)', 1),
-    'es_VE': ('Spanish (Venezuela)', 1),
-    'et': ('Estonian', 1),
-    'et_EE': ('Estonian (Estonia)', 1),
-    'eu': ('Basque', 1),
-    'eu_ES': ('Basque (Spain)', 1),
-    'ewo': ('Ewondo', 1),
-    'ewo_CM': ('Ewondo (Cameroon)', 1),
-    'fa': ('Persian', 0),
-    'fa_AF': ('Persian (Afghanistan)', 0),
-    'fa_IR': ('Persian (Iran)', 0),
-    'ff': ('Fula', 1),
-    'ff_Adlm': ('Fula (Adlam)', 1),
-    'ff_Adlm_BF': ('Fula (Adlam, Burkina Faso)', 1),
-    'ff_Adlm_CM': ('Fula (Adlam, Cameroon)', 1),
-    'ff_Adlm_GH': ('Fula (Adlam, Ghana)', 1),
-    'ff_Adlm_GM': ('Fula (Adlam, Gambia)', 1),
-    'ff_Adlm_GN': ('Fula (Adlam, Guinea)', 1),
-    'ff_Adlm_GW': ('Fula (Adlam, Guinea-Bissau)', 1),
-    'ff_Adlm_LR': ('Fula (Adlam, Liberia)', 1),
-    'ff_Adlm_MR': ('Fula (Adlam, Mauritania)', 1),
-    'ff_Adlm_NE': ('Fula (Adlam, Niger)', 1),
-    'ff_Adlm_NG': ('Fula (Adlam, Nigeria)', 1),
-    'ff_Adlm_SL': ('Fula (Adlam, Sierra Leone)', 1),
-    'ff_Adlm_SN': ('Fula (Adlam, Senegal)', 1),
-    'ff_Latn': ('Fula (Latin)', 1),
-    'ff_Latn_BF': ('Fula (Latin, Burkina Faso)', 1),
-    'ff_Latn_CM': ('Fula (Latin, Cameroon)', 1),
-    'ff_Latn_GH': ('Fula (Latin, Ghana)', 1),
-    'ff_Latn_GM': ('Fula (Latin, Gambia)', 1),
-    'ff_Latn_GN': ('Fula (Latin, Guinea)', 1),
-    'ff_Latn_GW': ('Fula (Latin, Guinea-Bissau)', 1),
-    'ff_Latn_LR': ('Fula (Latin, Liberia)', 1),
-    'ff_Latn_MR': ('Fula (Latin, Mauritania)', 1),
-    'ff_Latn_NE': ('Fula (Latin, Niger)', 1),
-    'ff_Latn_NG': ('Fula (Latin, Nigeria)', 1),
-    'ff_Latn_SL': ('Fula (Latin, Sierra Leone)', 1),
-    'ff_Latn_SN': ('Fula (Latin, Senegal)', 1),
-    'fi': ('Finnish', 1),
-    'fi_FI': ('Finnish (Finland)', 1),
-    'fil': ('Filipino', 1),
-    'fil_PH': ('Filipino (Philippines)', 1),
-    'fo': ('Faroese', 1),
-    'fo_DK': ('Faroese (Denmark)', 1),
-    'fo_FO': ('Faroese (Faroe Islands)', 1),
-    'fr': ('French', 2),
-    'fr_BE': ('French (Belgium)', 2),
-    'fr_BF': ('French (Burkina Faso)', 2),
-    'fr_BI': ('French (Burundi)', 2),
-    'fr_BJ': ('French (Benin)', 2),
-    'fr_BL': ('French (St. Barthélemy)', 2),
-    'fr_CA': ('French (Canada)', 2),
-    'fr_CD': ('French (Congo - Kinshasa)', 2),
-    'fr_CF': ('French (Central African Republic)', 2),
-    'fr_CG': ('French (Congo - Brazzaville)', 2),
-    'fr_CH': ('French (Switzerland)', 2),
-    'fr_CI': ('French (Côte d’Ivoire)', 2),
-    'fr_CM': ('French (Cameroon)', 2),
-    'fr_DJ': ('French (Djibouti)', 2),
-    'fr_DZ': ('French (Algeria)', 2),
-    'fr_FR': ('French (France)', 2),
-    'fr_GA': ('French (Gabon)', 2),
-    'fr_GF': ('French (French Guiana)', 2),
-    'fr_GN': ('French (Guinea)', 2),
-    'fr_GP': ('French (Guadeloupe)', 2),
-    'fr_GQ': ('French (Equatorial Guinea)', 2),
-    'fr_HT': ('French (Haiti)', 2),
-    'fr_KM': ('French (Comoros)', 2),
-    'fr_LU': ('French (Luxembourg)', 2),
-    'fr_MA': ('French (Morocco)', 2),
-    'fr_MC': ('French (Monaco)', 2),
-    'fr_MF': ('French (St. Martin)', 2),
-    'fr_MG': ('French (Madagascar)', 2),
-    'fr_ML': ('French (Mali)', 2),
-    'fr_MQ': ('French (Martinique)', 2),
-    'fr_MR': ('French (Mauritania)', 2),
-    'fr_MU': ('French (Mauritius)', 2),
-    'fr_NC': ('French (New Caledonia)', 2),
-    'fr_NE': ('French (Niger)', 2),
-    'fr_PF': ('French (French Polynesia)', 2),
-    'fr_PM': ('French (St. Pierre & Miquelon)', 2),
-    'fr_RE': ('French (Réunion)', 2),
-    'fr_RW': ('French (Rwanda)', 2),
-    'fr_SC': ('French (Seychelles)', 2),
-    'fr_SN': ('French (Senegal)', 2),
-    'fr_SY': ('French (Syria)', 2),
-    'fr_TD': ('French (Chad)', 2),
-    'fr_TG': ('French (Togo)', 2),
-    'fr_TN': ('French (Tunisia)', 2),
-    'fr_VU': ('French (Vanuatu)', 2),
-    'fr_WF': ('French (Wallis & Futuna)', 2),
-    'fr_YT': ('French (Mayotte)', 2),
-    'frr': ('Northern Frisian', 1),
-    'frr_DE': ('Northern Frisian (Germany)', 1),
-    'fur': ('Friulian', 2),
-    'fur_IT': ('Friulian (Italy)', 2),
-    'fy': ('Western Frisian', 1),
-    'fy_NL': ('Western Frisian (Netherlands)', 1),
-    'ga': ('Irish', 12),
-    'ga_GB': ('Irish (United Kingdom)', 12),
-    'ga_IE': ('Irish (Ireland)', 12),
-    'gaa': ('Ga', 1),
-    'gaa_GH': ('Ga (Ghana)', 1),
-    'gd': ('Scottish Gaelic', 1),
-    'gd_GB': ('Scottish Gaelic (United Kingdom)', 1),
-    'gez': ('Geez', 1),
-    'gez_ER': ('Geez (Eritrea)', 1),
-    'gez_ET': ('Geez (Ethiopia)', 1),
-    'gl': ('Galician', 1),
-    'gl_ES': ('Galician (Spain)', 1),
-    'gn': ('Guarani', 1),
-    'gn_PY': ('Guarani (Paraguay)', 1),
-    'gsw': ('Swiss German', 1),
-    'gsw_CH': ('Swiss German (Switzerland)', 1),
-    'gsw_FR': ('Swiss German (France)', 1),
-    'gsw_LI': ('Swiss German (Liechtenstein)', 1),
-    'gu': ('Gujarati', 1),
-    'gu_IN': ('Gujarati (India)', 1),
-    'guz': ('Gusii', 1),
-    'guz_KE': ('Gusii (Kenya)', 1),
-    'gv': ('Manx', 1),
-    'gv_IM': ('Manx (Isle of Man)', 1),
-    'ha': ('Hausa', 1),
-    'ha_Arab': ('Hausa (Arabic)', 1),
-    'ha_Arab_NG': ('Hausa (Arabic, Nigeria)', 1),
-    'ha_Arab_SD': ('Hausa (Arabic, Sudan)', 1),
-    'ha_GH': ('Hausa (Ghana)', 1),
-    'ha_NE': ('Hausa (Niger)', 1),
-    'ha_NG': ('Hausa (Nigeria)', 1),
-    'haw': ('Hawaiian', 1),
-    'haw_US': ('Hawaiian (United States)', 1),
-    'he': ('Hebrew', 1),
-    'he_IL': ('Hebrew (Israel)', 1),
-    'hi': ('Hindi', 1),
-    'hi_IN': ('Hindi (India)', 1),
-    'hi_Latn': ('Hindi (Latin)', 1),
-    'hi_Latn_IN': ('Hindi (Latin, India)', 1),
-    'hnj': ('Hmong Njua', 1),
-    'hnj_Hmnp': ('Hmong Njua (Nyiakeng Puachue Hmong)', 1),
-    'hnj_Hmnp_US': ('Hmong Njua (Nyiakeng Puachue Hmong, United States)', 1),
-    'hr': ('Croatian', 7),
-    'hr_BA': ('Croatian (Bosnia & Herzegovina)', 7),
-    'hr_HR': ('Croatian (Croatia)', 7),
-    'hsb': ('Upper Sorbian', 1),
-    'hsb_DE': ('Upper Sorbian (Germany)', 1),
-    'ht': ('Haitian Creole', 1),
-    'ht_HT': ('Haitian Creole (Haiti)', 1),
-    'hu': ('Hungarian', 0),
-    'hu_HU': ('Hungarian (Hungary)', 0),
-    'hy': ('Armenian', 0),
-    'hy_AM': ('Armenian (Armenia)', 0),
-    'ia': ('Interlingua', 1),
-    'ia_001': ('Interlingua (world)', 1),
-    'id': ('Indonesian', 1),
-    'id_ID': ('Indonesian (Indonesia)', 1),
-    'ie': ('Interlingue', 1),
-    'ie_EE': ('Interlingue (Estonia)', 1),
-    'ig': ('Igbo', 1),
-    'ig_NG': ('Igbo (Nigeria)', 1),
-    'ii': ('Sichuan Yi', 1),
-    'ii_CN': ('Sichuan Yi (China)', 1),
-    'io': ('Ido', 1),
-    'io_001': ('Ido (world)', 1),
-    'is': ('Icelandic', 3),
-    'is_IS': ('Icelandic (Iceland)', 3),
-    'it': ('Italian', 1),
-    'it_CH': ('Italian (Switzerland)', 1),
-    'it_IT': ('Italian (Italy)', 1),
-    'it_SM': ('Italian (San Marino)', 1),
-    'it_VA': ('Italian (Vatican City)', 1),
-    'iu': ('Inuktitut', 1),
-    'iu_CA': ('Inuktitut (Canada)', 1),
-    'iu_Latn': ('Inuktitut (Latin)', 1),
-    'iu_Latn_CA': ('Inuktitut (Latin, Canada)', 1),
-    'ja': ('Japanese', 0),
-    'ja_JP': ('Japanese (Japan)', 0),
-    'jbo': ('Lojban', 1),
-    'jbo_001': ('Lojban (world)', 1),
-    'jgo': ('Ngomba', 1),
-    'jgo_CM': ('Ngomba (Cameroon)', 1),
-    'jmc': ('Machame', 1),
-    'jmc_TZ': ('Machame (Tanzania)', 1),
-    'jv': ('Javanese', 1),
-    'jv_ID': ('Javanese (Indonesia)', 1),
-    'ka': ('Georgian', 0),
-    'ka_GE': ('Georgian (Georgia)', 0),
-    'kaa': ('Kara-Kalpak', 1),
-    'kaa_Cyrl': ('Kara-Kalpak (Cyrillic)', 1),
-    'kaa_Cyrl_UZ': ('Kara-Kalpak (Cyrillic, Uzbekistan)', 1),
-    'kaa_Latn': ('Kara-Kalpak (Latin)', 1),
-    'kaa_Latn_UZ': ('Kara-Kalpak (Latin, Uzbekistan)', 1),
-    'kab': ('Kabyle', 1),
-    'kab_DZ': ('Kabyle (Algeria)', 1),
-    'kaj': ('Jju', 1),
-    'kaj_NG': ('Jju (Nigeria)', 1),
-    'kam': ('Kamba', 1),
-    'kam_KE': ('Kamba (Kenya)', 1),
-    'kcg': ('Tyap', 1),
-    'kcg_NG': ('Tyap (Nigeria)', 1),
-    'kde': ('Makonde', 1),
-    'kde_TZ': ('Makonde (Tanzania)', 1),
-    'kea': ('Kabuverdianu', 1),
-    'kea_CV': ('Kabuverdianu (Cape Verde)', 1),
-    'ken': ('Kenyang', 1),
-    'ken_CM': ('Kenyang (Cameroon)', 1),
-    'kgp': ('Kaingang', 1),
-    'kgp_BR': ('Kaingang (Brazil)', 1),
-    'khq': ('Koyra Chiini', 1),
-    'khq_ML': ('Koyra Chiini (Mali)', 1),
-    'ki': ('Kikuyu', 1),
-    'ki_KE': ('Kikuyu (Kenya)', 1),
-    'kk': ('Kazakh', 1),
-    'kk_Arab': ('Kazakh (Arabic)', 1),
-    'kk_Arab_CN': ('Kazakh (Arabic, China)', 1),
-    'kk_Cyrl': ('Kazakh (Cyrillic)', 1),
-    'kk_Cyrl_KZ': ('Kazakh (Cyrillic, Kazakhstan)', 1),
-    'kk_KZ': ('Kazakh (Kazakhstan)', 1),
-    'kkj': ('Kako', 1),
-    'kkj_CM': ('Kako (Cameroon)', 1),
-    'kl': ('Kalaallisut', 1),
-    'kl_GL': ('Kalaallisut (Greenland)', 1),
-    'kln': ('Kalenjin', 1),
-    'kln_KE': ('Kalenjin (Kenya)', 1),
-    'km': ('Khmer', 0),
-    'km_KH': ('Khmer (Cambodia)', 0),
-    'kn': ('Kannada', 1),
-    'kn_IN': ('Kannada (India)', 1),
-    'ko': ('Korean', 0),
-    'ko_CN': ('Korean (China)', 0),
-    'ko_KP': ('Korean (North Korea)', 0),
-    'ko_KR': ('Korean (South Korea)', 0),
-    'kok': ('Konkani', 1),
-    'kok_Deva': ('Konkani (Devanagari)', 1),
-    'kok_Deva_IN': ('Konkani (Devanagari, India)', 1),
-    'kok_Latn': ('Konkani (Latin)', 1),
-    'kok_Latn_IN': ('Konkani (Latin, India)', 1),
-    'kpe': ('Kpelle', 1),
-    'kpe_GN': ('Kpelle (Guinea)', 1),
-    'kpe_LR': ('Kpelle (Liberia)', 1),
-    'ks': ('Kashmiri', 1),
-    'ks_Arab': ('Kashmiri (Arabic)', 1),
-    'ks_Arab_IN': ('Kashmiri (Arabic, India)', 1),
-    'ks_Deva': ('Kashmiri (Devanagari)', 1),
-    'ks_Deva_IN': ('Kashmiri (Devanagari, India)', 1),
-    'ksb': ('Shambala', 1),
-    'ksb_TZ': ('Shambala (Tanzania)', 1),
-    'ksf': ('Bafia', 1),
-    'ksf_CM': ('Bafia (Cameroon)', 1),
-    'ksh': ('Colognian', 1),
-    'ksh_DE': ('Colognian (Germany)', 1),
-    'ku': ('Kurdish', 1),
-    'ku_TR': ('Kurdish (Türkiye)', 1),
-    'kw': ('Cornish', 1),
-    'kw_GB': ('Cornish (United Kingdom)', 1),
-    'kxv': ('Kuvi', 1),
-    'kxv_Deva': ('Kuvi (Devanagari)', 1),
-    'kxv_Deva_IN': ('Kuvi (Devanagari, India)', 1),
-    'kxv_Latn': ('Kuvi (Latin)', 1),
-    'kxv_Latn_IN': ('Kuvi (Latin, India)', 1),
-    'kxv_Orya': ('Kuvi (Odia)', 1),
-    'kxv_Orya_IN': ('Kuvi (Odia, India)', 1),
-    'kxv_Telu': ('Kuvi (Telugu)', 1),
-    'kxv_Telu_IN': ('Kuvi (Telugu, India)', 1),
-    'ky': ('Kyrgyz', 1),
-    'ky_KG': ('Kyrgyz (Kyrgyzstan)', 1),
-    'la': ('Latin', 1),
-    'la_VA': ('Latin (Vatican City)', 1),
-    'lag': ('Langi', 1),
-    'lag_TZ': ('Langi (Tanzania)', 1),
-    'lb': ('Luxembourgish', 1),
-    'lb_LU': ('Luxembourgish (Luxembourg)', 1),
-    'lg': ('Ganda', 1),
-    'lg_UG': ('Ganda (Uganda)', 1),
-    'lij': ('Ligurian', 1),
-    'lij_IT': ('Ligurian (Italy)', 1),
-    'lkt': ('Lakota', 1),
-    'lkt_US': ('Lakota (United States)', 1),
-    'lld': (None, 1),
-    'lld_IT': (None, 1),
-    'lmo': ('Lombard', 1),
-    'lmo_IT': ('Lombard (Italy)', 1),
-    'ln': ('Lingala', 1),
-    'ln_AO': ('Lingala (Angola)', 1),
-    'ln_CD': ('Lingala (Congo - Kinshasa)', 1),
-    'ln_CF': ('Lingala (Central African Republic)', 1),
-    'ln_CG': ('Lingala (Congo - Brazzaville)', 1),
-    'lo': ('Lao', 0),
-    'lo_LA': ('Lao (Laos)', 0),
-    'lrc': ('Northern Luri', 1),
-    'lrc_IQ': ('Northern Luri (Iraq)', 1),
-    'lrc_IR': ('Northern Luri (Iran)', 1),
-    'lt': ('Lithuanian', 6),
-    'lt_LT': ('Lithuanian (Lithuania)', 6),
-    'ltg': ('Latgalian', 1),
-    'ltg_LV': ('Latgalian (Latvia)', 1),
-    'lu': ('Luba-Katanga', 1),
-    'lu_CD': ('Luba-Katanga (Congo - Kinshasa)', 1),
-    'luo': ('Luo', 1),
-    'luo_KE': ('Luo (Kenya)', 1),
-    'luy': ('Luyia', 1),
-    'luy_KE': ('Luyia (Kenya)', 1),
-    'lv': ('Latvian', 5),
-    'lv_LV': ('Latvian (Latvia)', 5),
-    'mai': ('Maithili', 1),
-    'mai_IN': ('Maithili (India)', 1),
-    'mas': ('Masai', 1),
-    'mas_KE': ('Masai (Kenya)', 1),
-    'mas_TZ': ('Masai (Tanzania)', 1),
-    'mdf': ('Moksha', 1),
-    'mdf_RU': ('Moksha (Russia)', 1),
-    'mer': ('Meru', 1),
-    'mer_KE': ('Meru (Kenya)', 1),
-    'mfe': ('Morisyen', 1),
-    'mfe_MU': ('Morisyen (Mauritius)', 1),
-    'mg': ('Malagasy', 1),
-    'mg_MG': ('Malagasy (Madagascar)', 1),
-    'mgh': ('Makhuwa-Meetto', 1),
-    'mgh_MZ': ('Makhuwa-Meetto (Mozambique)', 1),
-    'mgo': ('Metaʼ', 1),
-    'mgo_CM': ('Metaʼ (Cameroon)', 1),
-    'mhn': (None, 1),
-    'mhn_IT': (None, 1),
-    'mi': ('Māori', 1),
-    'mi_NZ': ('Māori (New Zealand)', 1),
-    'mic': ("Mi'kmaw", 1),
-    'mic_CA': ("Mi'kmaw (Canada)", 1),
-    'mk': ('Macedonian', 1),
-    'mk_MK': ('Macedonian (North Macedonia)', 1),
-    'ml': ('Malayalam', 1),
-    'ml_IN': ('Malayalam (India)', 1),
-    'mn': ('Mongolian', 1),
-    'mn_MN': ('Mongolian (Mongolia)', 1),
-    'mn_Mong': ('Mongolian (Mongolian)', 1),
-    'mn_Mong_CN': ('Mongolian (Mongolian, China)', 1),
-    'mn_Mong_MN': ('Mongolian (Mongolian, Mongolia)', 1),
-    'mni': ('Manipuri', 1),
-    'mni_Beng': ('Manipuri (Bangla)', 1),
-    'mni_Beng_IN': ('Manipuri (Bangla, India)', 1),
-    'mni_Mtei': ('Manipuri (Meitei Mayek)', 1),
-    'mni_Mtei_IN': ('Manipuri (Meitei Mayek, India)', 1),
-    'moh': ('Mohawk', 1),
-    'moh_CA': ('Mohawk (Canada)', 1),
-    'mr': ('Marathi', 1),
-    'mr_IN': ('Marathi (India)', 1),
-    'ms': ('Malay', 1),
-    'ms_Arab': ('Malay (Arabic)', 1),
-    'ms_Arab_BN': ('Malay (Arabic, Brunei)', 1),
-    'ms_Arab_MY': ('Malay (Arabic, Malaysia)', 1),
-    'ms_BN': ('Malay (Brunei)', 1),
-    'ms_ID': ('Malay (Indonesia)', 1),
-    'ms_MY': ('Malay (Malaysia)', 1),
-    'ms_SG': ('Malay (Singapore)', 1),
-    'mt': ('Maltese', 11),
-    'mt_MT': ('Maltese (Malta)', 11),
-    'mua': ('Mundang', 1),
-    'mua_CM': ('Mundang (Cameroon)', 1),
-    'mus': ('Muscogee', 1),
-    'mus_US': ('Muscogee (United States)', 1),
-    'my': ('Burmese', 1),
-    'my_MM': ('Burmese (Myanmar (Burma))', 1),
-    'myv': ('Erzya', 1),
-    'myv_RU': ('Erzya (Russia)', 1),
-    'mzn': ('Mazanderani', 1),
-    'mzn_IR': ('Mazanderani (Iran)', 1),
-    'naq': ('Nama', 1),
-    'naq_NA': ('Nama (Namibia)', 1),
-    'nb': ('Norwegian Bokmål', 1),
-    'nb_NO': ('Norwegian Bokmål (Norway)', 1),
-    'nb_SJ': ('Norwegian Bokmål (Svalbard & Jan Mayen)', 1),
-    'nd': ('North Ndebele', 1),
-    'nd_ZW': ('North Ndebele (Zimbabwe)', 1),
-    'nds': ('Low German', 1),
-    'nds_DE': ('Low German (Germany)', 1),
-    'nds_NL': ('Low German (Netherlands)', 1),
-    'ne': ('Nepali', 1),
-    'ne_IN': ('Nepali (India)', 1),
-    'ne_NP': ('Nepali (Nepal)', 1),
-    'nl': ('Dutch', 1),
-    'nl_AW': ('Dutch (Aruba)', 1),
-    'nl_BE': ('Dutch (Belgium)', 1),
-    'nl_BQ': ('Dutch (Caribbean Netherlands)', 1),
-    'nl_CW': ('Dutch (Curaçao)', 1),
-    'nl_NL': ('Dutch (Netherlands)', 1),
-    'nl_SR': ('Dutch (Suriname)', 1),
-    'nl_SX': ('Dutch (Sint Maarten)', 1),
-    'nmg': ('Kwasio', 1),
-    'nmg_CM': ('Kwasio (Cameroon)', 1),
-    'nn': ('Norwegian Nynorsk', 1),
-    'nn_NO': ('Norwegian Nynorsk (Norway)', 1),
-    'nnh': ('Ngiemboon', 1),
-    'nnh_CM': ('Ngiemboon (Cameroon)', 1),
-    'no': ('Norwegian', 1),
-    'nqo': ('N’Ko', 1),
-    'nqo_GN': ('N’Ko (Guinea)', 1),
-    'nr': ('South Ndebele', 1),
-    'nr_ZA': ('South Ndebele (South Africa)', 1),
-    'nso': ('Northern Sotho', 1),
-    'nso_ZA': ('Northern Sotho (South Africa)', 1),
-    'nus': ('Nuer', 1),
-    'nus_SS': ('Nuer (South Sudan)', 1),
-    'nv': ('Navajo', 1),
-    'nv_US': ('Navajo (United States)', 1),
-    'ny': ('Nyanja', 1),
-    'ny_MW': ('Nyanja (Malawi)', 1),
-    'nyn': ('Nyankole', 1),
-    'nyn_UG': ('Nyankole (Uganda)', 1),
-    'oc': ('Occitan', 1),
-    'oc_ES': ('Occitan (Spain)', 1),
-    'oc_FR': ('Occitan (France)', 1),
-    'om': ('Oromo', 1),
-    'om_ET': ('Oromo (Ethiopia)', 1),
-    'om_KE': ('Oromo (Kenya)', 1),
-    'or': ('Odia', 1),
-    'or_IN': ('Odia (India)', 1),
-    'os': ('Ossetic', 1),
-    'os_GE': ('Ossetic (Georgia)', 1),
-    'os_RU': ('Ossetic (Russia)', 1),
-    'osa': ('Osage', 1),
-    'osa_US': ('Osage (United States)', 1),
-    'pa': ('Punjabi', 1),
-    'pa_Arab': ('Punjabi (Arabic)', 1),
-    'pa_Arab_PK': ('Punjabi (Arabic, Pakistan)', 1),
-    'pa_Guru': ('Punjabi (Gurmukhi)', 1),
-    'pa_Guru_IN': ('Punjabi (Gurmukhi, India)', 1),
-    'pap': ('Papiamento', 1),
-    'pap_AW': ('Papiamento (Aruba)', 1),
-    'pap_CW': ('Papiamento (Curaçao)', 1),
-    'pcm': ('Nigerian Pidgin', 1),
-    'pcm_NG': ('Nigerian Pidgin (Nigeria)', 1),
-    'pis': ('Pijin', 1),
-    'pis_SB': ('Pijin (Solomon Islands)', 1),
-    'pl': ('Polish', 9),
-    'pl_PL': ('Polish (Poland)', 9),
-    'prg': ('Prussian', 1),
-    'prg_PL': ('Prussian (Poland)', 1),
-    'ps': ('Pashto', 1),
-    'ps_AF': ('Pashto (Afghanistan)', 1),
-    'ps_PK': ('Pashto (Pakistan)', 1),
-    'pt': ('Portuguese', 1),
-    'pt_AO': ('Portuguese (Angola)', 1),
-    'pt_BR': ('Portuguese (Brazil)', 2),
-    'pt_CH': ('Portuguese (Switzerland)', 1),
-    'pt_CV': ('Portuguese (Cape Verde)', 1),
-    'pt_GQ': ('Portuguese (Equatorial Guinea)', 1),
-    'pt_GW': ('Portuguese (Guinea-Bissau)', 1),
-    'pt_LU': ('Portuguese (Luxembourg)', 1),
-    'pt_MO': ('Portuguese (Macao SAR China)', 1),
-    'pt_MZ': ('Portuguese (Mozambique)', 1),
-    'pt_PT': ('Portuguese (Portugal)', 1),
-    'pt_ST': ('Portuguese (São Tomé & Príncipe)', 1),
-    'pt_TL': ('Portuguese (Timor-Leste)', 1),
-    'qu': ('Quechua', 1),
-    'qu_BO': ('Quechua (Bolivia)', 1),
-    'qu_EC': ('Quechua (Ecuador)', 1),
-    'qu_PE': ('Quechua (Peru)', 1),
-    'quc': ('Kʼicheʼ', 1),
-    'quc_GT': ('Kʼicheʼ (Guatemala)', 1),
-    'raj': ('Rajasthani', 1),
-    'raj_IN': ('Rajasthani (India)', 1),
-    'rhg': ('Rohingya', 1),
-    'rhg_Rohg': ('Rohingya (Hanifi)', 1),
-    'rhg_Rohg_BD': ('Rohingya (Hanifi, Bangladesh)', 1),
-    'rhg_Rohg_MM': ('Rohingya (Hanifi, Myanmar (Burma))', 1),
-    'rif': ('Riffian', 1),
-    'rif_MA': ('Riffian (Morocco)', 1),
-    'rm': ('Romansh', 1),
-    'rm_CH': ('Romansh (Switzerland)', 1),
-    'rn': ('Rundi', 1),
-    'rn_BI': ('Rundi (Burundi)', 1),
-    'ro': ('Romanian', 8),
-    'ro_MD': ('Romanian (Moldova)', 8),
-    'ro_RO': ('Romanian (Romania)', 8),
-    'rof': ('Rombo', 1),
-    'rof_TZ': ('Rombo (Tanzania)', 1),
-    'ru': ('Russian', 7),
-    'ru_BY': ('Russian (Belarus)', 7),
-    'ru_KG': ('Russian (Kyrgyzstan)', 7),
-    'ru_KZ': ('Russian (Kazakhstan)', 7),
-    'ru_MD': ('Russian (Moldova)', 7),
-    'ru_RU': ('Russian (Russia)', 7),
-    'ru_UA': ('Russian (Ukraine)', 7),
-    'rw': ('Kinyarwanda', 1),
-    'rw_RW': ('Kinyarwanda (Rwanda)', 1),
-    'rwk': ('Rwa', 1),
-    'rwk_TZ': ('Rwa (Tanzania)', 1),
-    'sa': ('Sanskrit', 1),
-    'sa_IN': ('Sanskrit (India)', 1),
-    'sah': ('Yakut', 1),
-    'sah_RU': ('Yakut (Russia)', 1),
-    'saq': ('Samburu', 1),
-    'saq_KE': ('Samburu (Kenya)', 1),
-    'sat': ('Santali', 1),
-    'sat_Deva': ('Santali (Devanagari)', 1),
-    'sat_Deva_IN': ('Santali (Devanagari, India)', 1),
-    'sat_Olck': ('Santali (Ol Chiki)', 1),
-    'sat_Olck_IN': ('Santali (Ol Chiki, India)', 1),
-    'sbp': ('Sangu', 1),
-    'sbp_TZ': ('Sangu (Tanzania)', 1),
-    'sc': ('Sardinian', 1),
-    'sc_IT': ('Sardinian (Italy)', 1),
-    'scn': ('Sicilian', 1),
-    'scn_IT': ('Sicilian (Italy)', 1),
-    'sd': ('Sindhi', 1),
-    'sd_Arab': ('Sindhi (Arabic)', 1),
-    'sd_Arab_PK': ('Sindhi (Arabic, Pakistan)', 1),
-    'sd_Deva': ('Sindhi (Devanagari)', 1),
-    'sd_Deva_IN': ('Sindhi (Devanagari, India)', 1),
-    'sdh': ('Southern Kurdish', 1),
-    'sdh_IQ': ('Southern Kurdish (Iraq)', 1),
-    'sdh_IR': ('Southern Kurdish (Iran)', 1),
-    'se': ('Northern Sami', 1),
-    'se_FI': ('Northern Sami (Finland)', 1),
-    'se_NO': ('Northern Sami (Norway)', 1),
-    'se_SE': ('Northern Sami (Sweden)', 1),
-    'seh': ('Sena', 1),
-    'seh_MZ': ('Sena (Mozambique)', 1),
-    'ses': ('Koyraboro Senni', 1),
-    'ses_ML': ('Koyraboro Senni (Mali)', 1),
-    'sg': ('Sango', 1),
-    'sg_CF': ('Sango (Central African Republic)', 1),
-    'shi': ('Tachelhit', 1),
-    'shi_Latn': ('Tachelhit (Latin)', 1),
-    'shi_Latn_MA': ('Tachelhit (Latin, Morocco)', 1),
-    'shi_Tfng': ('Tachelhit (Tifinagh)', 1),
-    'shi_Tfng_MA': ('Tachelhit (Tifinagh, Morocco)', 1),
-    'shn': ('Shan', 1),
-    'shn_MM': ('Shan (Myanmar (Burma))', 1),
-    'shn_TH': ('Shan (Thailand)', 1),
-    'si': ('Sinhala', 1),
-    'si_LK': ('Sinhala (Sri Lanka)', 1),
-    'sid': ('Sidamo', 1),
-    'sid_ET': ('Sidamo (Ethiopia)', 1),
-    'sk': ('Slovak', 4),
-    'sk_SK': ('Slovak (Slovakia)', 4),
-    'skr': (None, 1),
-    'skr_PK': (None, 1),
-    'sl': ('Slovenian', 10),
-    'sl_SI': ('Slovenian (Slovenia)', 10),
-    'sma': ('Southern Sami', 1),
-    'sma_NO': ('Southern Sami (Norway)', 1),
-    'sma_SE': ('Southern Sami (Sweden)', 1),
-    'smj': ('Lule Sami', 1),
-    'smj_NO': ('Lule Sami (Norway)', 1),
-    'smj_SE': ('Lule Sami (Sweden)', 1),
-    'smn': ('Inari Sami', 1),
-    'smn_FI': ('Inari Sami (Finland)', 1),
-    'sms': ('Skolt Sami', 1),
-    'sms_FI': ('Skolt Sami (Finland)', 1),
-    'sn': ('Shona', 1),
-    'sn_ZW': ('Shona (Zimbabwe)', 1),
-    'so': ('Somali', 1),
-    'so_DJ': ('Somali (Djibouti)', 1),
-    'so_ET': ('Somali (Ethiopia)', 1),
-    'so_KE': ('Somali (Kenya)', 1),
-    'so_SO': ('Somali (Somalia)', 1),
-    'sq': ('Albanian', 1),
-    'sq_AL': ('Albanian (Albania)', 1),
-    'sq_MK': ('Albanian (North Macedonia)', 1),
-    'sq_XK': ('Albanian (Kosovo)', 1),
-    'sr': ('Serbian', 7),
-    'sr_Cyrl': ('Serbian (Cyrillic)', 7),
-    'sr_Cyrl_BA': ('Serbian (Cyrillic, Bosnia & Herzegovina)', 7),
-    'sr_Cyrl_ME': ('Serbian (Cyrillic, Montenegro)', 7),
-    'sr_Cyrl_RS': ('Serbian (Cyrillic, Serbia)', 7),
-    'sr_Cyrl_XK': ('Serbian (Cyrillic, Kosovo)', 7),
-    'sr_Latn': ('Serbian (Latin)', 7),
-    'sr_Latn_BA': ('Serbian (Latin, Bosnia & Herzegovina)', 7),
-    'sr_Latn_ME': ('Serbian (Latin, Montenegro)', 7),
-    'sr_Latn_RS': ('Serbian (Latin, Serbia)', 7),
-    'sr_Latn_XK': ('Serbian (Latin, Kosovo)', 7),
-    'ss': ('Swati', 1),
-    'ss_SZ': ('Swati (Eswatini)', 1),
-    'ss_ZA': ('Swati (South Africa)', 1),
-    'ssy': ('Saho', 1),
-    'ssy_ER': ('Saho (Eritrea)', 1),
-    'st': ('Southern Sotho', 1),
-    'st_LS': ('Southern Sotho (Lesotho)', 1),
-    'st_ZA': ('Southern Sotho (South Africa)', 1),
-    'su': ('Sundanese', 1),
-    'su_Latn': ('Sundanese (Latin)', 1),
-    'su_Latn_ID': ('Sundanese (Latin, Indonesia)', 1),
-    'sv': ('Swedish', 1),
-    'sv_AX': ('Swedish (Åland Islands)', 1),
-    'sv_FI': ('Swedish (Finland)', 1),
-    'sv_SE': ('Swedish (Sweden)', 1),
-    'sw': ('Swahili', 1),
-    'sw_CD': ('Swahili (Congo - Kinshasa)', 1),
-    'sw_KE': ('Swahili (Kenya)', 1),
-    'sw_TZ': ('Swahili (Tanzania)', 1),
-    'sw_UG': ('Swahili (Uganda)', 1),
-    'syr': ('Syriac', 1),
-    'syr_IQ': ('Syriac (Iraq)', 1),
-    'syr_SY': ('Syriac (Syria)', 1),
-    'szl': ('Silesian', 1),
-    'szl_PL': ('Silesian (Poland)', 1),
-    'ta': ('Tamil', 1),
-    'ta_IN': ('Tamil (India)', 1),
-    'ta_LK': ('Tamil (Sri Lanka)', 1),
-    'ta_MY': ('Tamil (Malaysia)', 1),
-    'ta_SG': ('Tamil (Singapore)', 1),
-    'te': ('Telugu', 1),
-    'te_IN': ('Telugu (India)', 1),
-    'teo': ('Teso', 1),
-    'teo_KE': ('Teso (Kenya)', 1),
-    'teo_UG': ('Teso (Uganda)', 1),
-    'tg': ('Tajik', 1),
-    'tg_TJ': ('Tajik (Tajikistan)', 1),
-    'th': ('Thai', 0),
-    'th_TH': ('Thai (Thailand)', 0),
-    'ti': ('Tigrinya', 1),
-    'ti_ER': ('Tigrinya (Eritrea)', 1),
-    'ti_ET': ('Tigrinya (Ethiopia)', 1),
-    'tig': ('Tigre', 1),
-    'tig_ER': ('Tigre (Eritrea)', 1),
-    'tk': ('Turkmen', 1),
-    'tk_TM': ('Turkmen (Turkmenistan)', 1),
-    'tn': ('Tswana', 1),
-    'tn_BW': ('Tswana (Botswana)', 1),
-    'tn_ZA': ('Tswana (South Africa)', 1),
-    'to': ('Tongan', 1),
-    'to_TO': ('Tongan (Tonga)', 1),
-    'tok': ('Toki Pona', 1),
-    'tok_001': ('Toki Pona (world)', 1),
-    'tpi': ('Tok Pisin', 1),
-    'tpi_PG': ('Tok Pisin (Papua New Guinea)', 1),
-    'tr': ('Turkish', 0),
-    'tr_CY': ('Turkish (Cyprus)', 0),
-    'tr_TR': ('Turkish (Türkiye)', 0),
-    'trv': ('Taroko', 1),
-    'trv_TW': ('Taroko (Taiwan)', 1),
-    'trw': ('Torwali', 1),
-    'trw_PK': ('Torwali (Pakistan)', 1),
-    'ts': ('Tsonga', 1),
-    'ts_ZA': ('Tsonga (South Africa)', 1),
-    'tt': ('Tatar', 1),
-    'tt_RU': ('Tatar (Russia)', 1),
-    'twq': ('Tasawaq', 1),
-    'twq_NE': ('Tasawaq (Niger)', 1),
-    'tyv': ('Tuvinian', 1),
-    'tyv_RU': ('Tuvinian (Russia)', 1),
-    'tzm': ('Central Atlas Tamazight', 1),
-    'tzm_MA': ('Central Atlas Tamazight (Morocco)', 1),
-    'ug': ('Uyghur', 1),
-    'ug_CN': ('Uyghur (China)', 1),
-    'uk': ('Ukrainian', 7),
-    'uk_UA': ('Ukrainian (Ukraine)', 7),
-    'ur': ('Urdu', 1),
-    'ur_IN': ('Urdu (India)', 1),
-    'ur_PK': ('Urdu (Pakistan)', 1),
-    'uz': ('Uzbek', 1),
-    'uz_Arab': ('Uzbek (Arabic)', 1),
-    'uz_Arab_AF': ('Uzbek (Arabic, Afghanistan)', 1),
-    'uz_Cyrl': ('Uzbek (Cyrillic)', 1),
-    'uz_Cyrl_UZ': ('Uzbek (Cyrillic, Uzbekistan)', 1),
-    'uz_Latn': ('Uzbek (Latin)', 1),
-    'uz_Latn_UZ': ('Uzbek (Latin, Uzbekistan)', 1),
-    'vai': ('Vai', 1),
-    'vai_Latn': ('Vai (Latin)', 1),
-    'vai_Latn_LR': ('Vai (Latin, Liberia)', 1),
-    'vai_Vaii': ('Vai (Vai)', 1),
-    'vai_Vaii_LR': ('Vai (Vai, Liberia)', 1),
-    've': ('Venda', 1),
-    've_ZA': ('Venda (South Africa)', 1),
-    'vec': ('Venetian', 1),
-    'vec_IT': ('Venetian (Italy)', 1),
-    'vi': ('Vietnamese', 0),
-    'vi_VN': ('Vietnamese (Vietnam)', 0),
-    'vmw': ('Makhuwa', 1),
-    'vmw_MZ': ('Makhuwa (Mozambique)', 1),
-    'vo': ('Volapük', 1),
-    'vo_001': ('Volapük (world)', 1),
-    'vun': ('Vunjo', 1),
-    'vun_TZ': ('Vunjo (Tanzania)', 1),
-    'wa': ('Walloon', 1),
-    'wa_BE': ('Walloon (Belgium)', 1),
-    'wae': ('Walser', 1),
-    'wae_CH': ('Walser (Switzerland)', 1),
-    'wal': ('Wolaytta', 1),
-    'wal_ET': ('Wolaytta (Ethiopia)', 1),
-    'wbp': ('Warlpiri', 1),
-    'wbp_AU': ('Warlpiri (Australia)', 1),
-    'wo': ('Wolof', 1),
-    'wo_SN': ('Wolof (Senegal)', 1),
-    'xh': ('Xhosa', 1),
-    'xh_ZA': ('Xhosa (South Africa)', 1),
-    'xnr': ('Kangri', 1),
-    'xnr_IN': ('Kangri (India)', 1),
-    'xog': ('Soga', 1),
-    'xog_UG': ('Soga (Uganda)', 1),
-    'yav': ('Yangben', 1),
-    'yav_CM': ('Yangben (Cameroon)', 1),
-    'yi': ('Yiddish', 1),
-    'yi_UA': ('Yiddish (Ukraine)', 1),
-    'yo': ('Yoruba', 1),
-    'yo_BJ': ('Yoruba (Benin)', 1),
-    'yo_NG': ('Yoruba (Nigeria)', 1),
-    'yrl': ('Nheengatu', 1),
-    'yrl_BR': ('Nheengatu (Brazil)', 1),
-    'yrl_CO': ('Nheengatu (Colombia)', 1),
-    'yrl_VE': ('Nheengatu (Venezuela)', 1),
-    'yue': ('Cantonese', 1),
-    'yue_Hans': ('Cantonese (Simplified)', 1),
-    'yue_Hans_CN': ('Cantonese (Simplified, China)', 1),
-    'yue_Hant': ('Cantonese (Traditional)', 1),
-    'yue_Hant_CN': ('Cantonese (Traditional, China)', 1),
-    'yue_Hant_HK': ('Cantonese (Traditional, Hong Kong SAR China)', 1),
-    'yue_Hant_MO': ('Cantonese (Traditional, Macao SAR China)', 1),
-    'za': ('Zhuang', 1),
-    'za_CN': ('Zhuang (China)', 1),
-    'zgh': ('Standard Moroccan Tamazight', 1),
-    'zgh_MA': ('Standard Moroccan Tamazight (Morocco)', 1),
-    'zh': ('Chinese', 0),
-    'zh_Hans': ('Chinese (Simplified)', 0),
-    'zh_Hans_CN': ('Chinese (Simplified, China)', 0),
-    'zh_Hans_HK': ('Chinese (Simplified, Hong Kong SAR China)', 0),
-    'zh_Hans_MO': ('Chinese (Simplified, Macao SAR China)', 0),
-    'zh_Hans_MY': ('Chinese (Simplified, Malaysia)', 0),
-    'zh_Hans_SG': ('Chinese (Simplified, Singapore)', 0),
-    'zh_Hant': ('Chinese (Traditional)', 0),
-    'zh_Hant_HK': ('Chinese (Traditional, Hong Kong SAR China)', 0),
-    'zh_Hant_MO': ('Chinese (Traditional, Macao SAR China)', 0),
-    'zh_Hant_MY': ('Chinese (Traditional, Malaysia)', 0),
-    'zh_Hant_TW': ('Chinese (Traditional, Taiwan)', 0),
-    'zh_Latn': ('Chinese (Latin)', 0),
-    'zh_Latn_CN': ('Chinese (Latin, China)', 0),
-    'zu': ('Zulu', 1),
-    'zu_ZA': ('Zulu (South Africa)', 1),
-}
+# One line per locale: its id as Babel spells it, its English name and the
+# index of its Plural-Forms above, between tabs.  One string, searched for
+# the line wanted, loads several times faster than a dict of a thousand entries.
+TABLE = """
+aa	Afar	1
+aa_DJ	Afar (Djibouti)	1
+aa_ER	Afar (Eritrea)	1
+aa_ET	Afar (Ethiopia)	1
+ab	Abkhazian	1
+ab_GE	Abkhazian (Georgia)	1
+af	Afrikaans	1
+af_NA	Afrikaans (Namibia)	1
+af_ZA	Afrikaans (South Africa)	1
+agq	Aghem	1
+agq_CM	Aghem (Cameroon)	1
+ak	Akan	1
+ak_GH	Akan (Ghana)	1
+am	Amharic	1
+am_ET	Amharic (Ethiopia)	1
+an	Aragonese	1
+an_ES	Aragonese (Spain)	1
+ann	Obolo	1
+ann_NG	Obolo (Nigeria)	1
+apc	apc	1
+apc_SY	apc_SY	1
+ar	Arabic	14
+ar_001	Arabic (world)	14
+ar_AE	Arabic (United Arab Emirates)	14
+ar_BH	Arabic (Bahrain)	14
+ar_DJ	Arabic (Djibouti)	14
+ar_DZ	Arabic (Algeria)	14
+ar_EG	Arabic (Egypt)	14
+ar_EH	Arabic (Western Sahara)	14
+ar_ER	Arabic (Eritrea)	14
+ar_IL	Arabic (Israel)	14
+ar_IQ	Arabic (Iraq)	14
+ar_JO	Arabic (Jordan)	14
+ar_KM	Arabic (Comoros)	14
+ar_KW	Arabic (Kuwait)	14
+ar_LB	Arabic (Lebanon)	14
+ar_LY	Arabic (Libya)	14
+ar_MA	Arabic (Morocco)	14
+ar_MR	Arabic (Mauritania)	14
+ar_OM	Arabic (Oman)	14
+ar_PS	Arabic (Palestinian Territories)	14
+ar_QA	Arabic (Qatar)	14
+ar_SA	Arabic (Saudi Arabia)	14
+ar_SD	Arabic (Sudan)	14
+ar_SO	Arabic (Somalia)	14
+ar_SS	Arabic (South Sudan)	14
+ar_SY	Arabic (Syria)	14
+ar_TD	Arabic (Chad)	14
+ar_TN	Arabic (Tunisia)	14
+ar_YE	Arabic (Yemen)	14
+arn	Mapuche	1
+arn_CL	Mapuche (Chile)	1
+as	Assamese	1
+as_IN	Assamese (India)	1
+asa	Asu	1
+asa_TZ	Asu (Tanzania)	1
+ast	Asturian	1
+ast_ES	Asturian (Spain)	1
+az	Azerbaijani	1
+az_Arab	Azerbaijani (Arabic)	1
+az_Arab_IQ	Azerbaijani (Arabic, Iraq)	1
+az_Arab_IR	Azerbaijani (Arabic, Iran)	1
+az_Arab_TR	Azerbaijani (Arabic, Türkiye)	1
+az_Cyrl	Azerbaijani (Cyrillic)	1
+az_Cyrl_AZ	Azerbaijani (Cyrillic, Azerbaijan)	1
+az_Latn	Azerbaijani (Latin)	1
+az_Latn_AZ	Azerbaijani (Latin, Azerbaijan)	1
+ba	Bashkir	1
+ba_RU	Bashkir (Russia)	1
+bal	Baluchi	1
+bal_Arab	Baluchi (Arabic)	1
+bal_Arab_PK	Baluchi (Arabic, Pakistan)	1
+bal_Latn	Baluchi (Latin)	1
+bal_Latn_PK	Baluchi (Latin, Pakistan)	1
+bas	Basaa	1
+bas_CM	Basaa (Cameroon)	1
+be	Belarusian	7
+be_BY	Belarusian (Belarus)	7
+be_TARASK	Belarusian (Taraskievica orthography)	7
+bem	Bemba	1
+bem_ZM	Bemba (Zambia)	1
+bew	Betawi	1
+bew_ID	Betawi (Indonesia)	1
+bez	Bena	1
+bez_TZ	Bena (Tanzania)	1
+bg	Bulgarian	1
+bg_BG	Bulgarian (Bulgaria)	1
+bgc	Haryanvi	1
+bgc_IN	Haryanvi (India)	1
+bgn	Western Balochi	1
+bgn_AE	Western Balochi (United Arab Emirates)	1
+bgn_AF	Western Balochi (Afghanistan)	1
+bgn_IR	Western Balochi (Iran)	1
+bgn_OM	Western Balochi (Oman)	1
+bgn_PK	Western Balochi (Pakistan)	1
+bho	Bhojpuri	1
+bho_IN	Bhojpuri (India)	1
+blo	Anii	1
+blo_BJ	Anii (Benin)	1
+blt	Tai Dam	1
+blt_VN	Tai Dam (Vietnam)	1
+bm	Bambara	1
+bm_ML	Bambara (Mali)	1
+bm_Nkoo	Bambara (N’Ko)	1
+bm_Nkoo_ML	Bambara (N’Ko, Mali)	1
+bn	Bangla	1
+bn_BD	Bangla (Bangladesh)	1
+bn_IN	Bangla (India)	1
+bo	Tibetan	0
+bo_CN	Tibetan (China)	0
+bo_IN	Tibetan (India)	0
+br	Breton	15
+br_FR	Breton (France)	15
+brx	Bodo	1
+brx_IN	Bodo (India)	1
+bs	Bosnian	7
+bs_Cyrl	Bosnian (Cyrillic)	7
+bs_Cyrl_BA	Bosnian (Cyrillic, Bosnia & Herzegovina)	7
+bs_Latn	Bosnian (Latin)	7
+bs_Latn_BA	Bosnian (Latin, Bosnia & Herzegovina)	7
+bss	Akoose	1
+bss_CM	Akoose (Cameroon)	1
+byn	Blin	1
+byn_ER	Blin (Eritrea)	1
+ca	Catalan	1
+ca_AD	Catalan (Andorra)	1
+ca_ES	Catalan (Spain)	1
+ca_ES_VALENCIA	Catalan (Spain, Valencian)	1
+ca_FR	Catalan (France)	1
+ca_IT	Catalan (Italy)	1
+cad	Caddo	1
+cad_US	Caddo (United States)	1
+cch	Atsam	1
+cch_NG	Atsam (Nigeria)	1
+ccp	Chakma	1
+ccp_BD	Chakma (Bangladesh)	1
+ccp_IN	Chakma (India)	1
+ce	Chechen	1
+ce_RU	Chechen (Russia)	1
+ceb	Cebuano	1
+ceb_PH	Cebuano (Philippines)	1
+cgg	Chiga	1
+cgg_UG	Chiga (Uganda)	1
+cho	Choctaw	1
+cho_US	Choctaw (United States)	1
+chr	Cherokee	1
+chr_US	Cherokee (United States)	1
+cic	Chickasaw	1
+cic_US	Chickasaw (United States)	1
+ckb	Central Kurdish	1
+ckb_IQ	Central Kurdish (Iraq)	1
+ckb_IR	Central Kurdish (Iran)	1
+co	Corsican	1
+co_FR	Corsican (France)	1
+cop	Coptic	1
+cop_EG	Coptic (Egypt)	1
+cs	Czech	4
+cs_CZ	Czech (Czechia)	4
+csw	Swampy Cree	1
+csw_CA	Swampy Cree (Canada)	1
+cu	Church Slavic	1
+cu_RU	Church Slavic (Russia)	1
+cv	Chuvash	0
+cv_RU	Chuvash (Russia)	0
+cy	Welsh	13
+cy_GB	Welsh (United Kingdom)	13
+da	Danish	1
+da_DK	Danish (Denmark)	1
+da_GL	Danish (Greenland)	1
+dav	Taita	1
+dav_KE	Taita (Kenya)	1
+de	German	1
+de_AT	German (Austria)	1
+de_BE	German (Belgium)	1
+de_CH	German (Switzerland)	1
+de_DE	German (Germany)	1
+de_IT	German (Italy)	1
+de_LI	German (Liechtenstein)	1
+de_LU	German (Luxembourg)	1
+dje	Zarma	1
+dje_NE	Zarma (Niger)	1
+doi	Dogri	1
+doi_IN	Dogri (India)	1
+dsb	Lower Sorbian	1
+dsb_DE	Lower Sorbian (Germany)	1
+dua	Duala	1
+dua_CM	Duala (Cameroon)	1
+dv	Divehi	1
+dv_MV	Divehi (Maldives)	1
+dyo	Jola-Fonyi	1
+dyo_SN	Jola-Fonyi (Senegal)	1
+dz	Dzongkha	0
+dz_BT	Dzongkha (Bhutan)	0
+ebu	Embu	1
+ebu_KE	Embu (Kenya)	1
+ee	Ewe	1
+ee_GH	Ewe (Ghana)	1
+ee_TG	Ewe (Togo)	1
+el	Greek	1
+el_CY	Greek (Cyprus)	1
+el_GR	Greek (Greece)	1
+el_POLYTON	Greek (Polytonic)	1
+en	English	1
+en_001	English (world)	1
+en_150	English (Europe)	1
+en_AE	English (United Arab Emirates)	1
+en_AG	English (Antigua & Barbuda)	1
+en_AI	English (Anguilla)	1
+en_AS	English (American Samoa)	1
+en_AT	English (Austria)	1
+en_AU	English (Australia)	1
+en_BB	English (Barbados)	1
+en_BE	English (Belgium)	1
+en_BI	English (Burundi)	1
+en_BM	English (Bermuda)	1
+en_BS	English (Bahamas)	1
+en_BW	English (Botswana)	1
+en_BZ	English (Belize)	1
+en_CA	English (Canada)	1
+en_CC	English (Cocos (Keeling) Islands)	1
+en_CH	English (Switzerland)	1
+en_CK	English (Cook Islands)	1
+en_CM	English (Cameroon)	1
+en_CX	English (Christmas Island)	1
+en_CY	English (Cyprus)	1
+en_CZ	English (Czechia)	1
+en_DE	English (Germany)	1
+en_DG	English (Diego Garcia)	1
+en_DK	English (Denmark)	1
+en_DM	English (Dominica)	1
+en_Dsrt	English (Deseret)	1
+en_Dsrt_US	English (Deseret, United States)	1
+en_ER	English (Eritrea)	1
+en_ES	English (Spain)	1
+en_FI	English (Finland)	1
+en_FJ	English (Fiji)	1
+en_FK	English (Falkland Islands)	1
+en_FM	English (Micronesia)	1
+en_FR	English (France)	1
+en_GB	English (United Kingdom)	1
+en_GD	English (Grenada)	1
+en_GG	English (Guernsey)	1
+en_GH	English (Ghana)	1
+en_GI	English (Gibraltar)	1
+en_GM	English (Gambia)	1
+en_GS	English (South Georgia & South Sandwich Islands)	1
+en_GU	English (Guam)	1
+en_GY	English (Guyana)	1
+en_HK	English (Hong Kong SAR China)	1
+en_HU	English (Hungary)	1
+en_ID	English (Indonesia)	1
+en_IE	English (Ireland)	1
+en_IL	English (Israel)	1
+en_IM	English (Isle of Man)	1
+en_IN	English (India)	1
+en_IO	English (British Indian Ocean Territory)	1
+en_IT	English (Italy)	1
+en_JE	English (Jersey)	1
+en_JM	English (Jamaica)	1
+en_KE	English (Kenya)	1
+en_KI	English (Kiribati)	1
+en_KN	English (St. Kitts & Nevis)	1
+en_KY	English (Cayman Islands)	1
+en_LC	English (St. Lucia)	1
+en_LR	English (Liberia)	1
+en_LS	English (Lesotho)	1
+en_MG	English (Madagascar)	1
+en_MH	English (Marshall Islands)	1
+en_MO	English (Macao SAR China)	1
+en_MP	English (Northern Mariana Islands)	1
+en_MS	English (Montserrat)	1
+en_MT	English (Malta)	1
+en_MU	English (Mauritius)	1
+en_MV	English (Maldives)	1
+en_MW	English (Malawi)	1
+en_MY	English (Malaysia)	1
+en_NA	English (Namibia)	1
+en_NF	English (Norfolk Island)	1
+en_NG	English (Nigeria)	1
+en_NL	English (Netherlands)	1
+en_NO	English (Norway)	1
+en_NR	English (Nauru)	1
+en_NU	English (Niue)	1
+en_NZ	English (New Zealand)	1
+en_PG	English (Papua New Guinea)	1
+en_PH	English (Philippines)	1
+en_PK	English (Pakistan)	1
+en_PL	English (Poland)	1
+en_PN	English (Pitcairn Islands)	1
+en_PR	English (Puerto Rico)	1
+en_PT	English (Portugal)	1
+en_PW	English (Palau)	1
+en_RO	English (Romania)	1
+en_RW	English (Rwanda)	1
+en_SB	English (Solomon Islands)	1
+en_SC	English (Seychelles)	1
+en_SD	English (Sudan)	1
+en_SE	English (Sweden)	1
+en_SG	English (Singapore)	1
+en_SH	English (St. Helena)	1
+en_SI	English (Slovenia)	1
+en_SK	English (Slovakia)	1
+en_SL	English (Sierra Leone)	1
+en_SS	English (South Sudan)	1
+en_SX	English (Sint Maarten)	1
+en_SZ	English (Eswatini)	1
+en_Shaw	English (Shavian)	1
+en_Shaw_GB	English (Shavian, United Kingdom)	1
+en_TC	English (Turks & Caicos Islands)	1
+en_TK	English (Tokelau)	1
+en_TO	English (Tonga)	1
+en_TT	English (Trinidad & Tobago)	1
+en_TV	English (Tuvalu)	1
+en_TZ	English (Tanzania)	1
+en_UG	English (Uganda)	1
+en_UM	English (U.S. Outlying Islands)	1
+en_US	English (United States)	1
+en_US_POSIX	English (United States, Computer)	1
+en_VC	English (St. Vincent & Grenadines)	1
+en_VG	English (British Virgin Islands)	1
+en_VI	English (U.S. Virgin Islands)	1
+en_VU	English (Vanuatu)	1
+en_WS	English (Samoa)	1
+en_ZA	English (South Africa)	1
+en_ZM	English (Zambia)	1
+en_ZW	English (Zimbabwe)	1
+eo	Esperanto	1
+eo_001	Esperanto (world)	1
+es	Spanish	1
+es_419	Spanish (Latin America)	1
+es_AR	Spanish (Argentina)	1
+es_BO	Spanish (Bolivia)	1
+es_BR	Spanish (Brazil)	1
+es_BZ	Spanish (Belize)	1
+es_CL	Spanish (Chile)	1
+es_CO	Spanish (Colombia)	1
+es_CR	Spanish (Costa Rica)	1
+es_CU	Spanish (Cuba)	1
+es_DO	Spanish (Dominican Republic)	1
+es_EA	Spanish (Ceuta & Melilla)	1
+es_EC	Spanish (Ecuador)	1
+es_ES	Spanish (Spain)	1
+es_GQ	Spanish (Equatorial Guinea)	1
+es_GT	Spanish (Guatemala)	1
+es_HN	Spanish (Honduras)	1
+es_IC	Spanish (Canary Islands)	1
+es_MX	Spanish (Mexico)	1
+es_NI	Spanish (Nicaragua)	1
+es_PA	Spanish (Panama)	1
+es_PE	Spanish (Peru)	1
+es_PH	Spanish (Philippines)	1
+es_PR	Spanish (Puerto Rico)	1
+es_PY	Spanish (Paraguay)	1
+es_SV	Spanish (El Salvador)	1
+es_US	Spanish (United States)	1
+es_UY	Spanish (Uruguay)	1
+es_VE	Spanish (Venezuela)	1
+et	Estonian	1
+et_EE	Estonian (Estonia)	1
+eu	Basque	1
+eu_ES	Basque (Spain)	1
+ewo	Ewondo	1
+ewo_CM	Ewondo (Cameroon)	1
+fa	Persian	0
+fa_AF	Persian (Afghanistan)	0
+fa_IR	Persian (Iran)	0
+ff	Fula	1
+ff_Adlm	Fula (Adlam)	1
+ff_Adlm_BF	Fula (Adlam, Burkina Faso)	1
+ff_Adlm_CM	Fula (Adlam, Cameroon)	1
+ff_Adlm_GH	Fula (Adlam, Ghana)	1
+ff_Adlm_GM	Fula (Adlam, Gambia)	1
+ff_Adlm_GN	Fula (Adlam, Guinea)	1
+ff_Adlm_GW	Fula (Adlam, Guinea-Bissau)	1
+ff_Adlm_LR	Fula (Adlam, Liberia)	1
+ff_Adlm_MR	Fula (Adlam, Mauritania)	1
+ff_Adlm_NE	Fula (Adlam, Niger)	1
+ff_Adlm_NG	Fula (Adlam, Nigeria)	1
+ff_Adlm_SL	Fula (Adlam, Sierra Leone)	1
+ff_Adlm_SN	Fula (Adlam, Senegal)	1
+ff_Latn	Fula (Latin)	1
+ff_Latn_BF	Fula (Latin, Burkina Faso)	1
+ff_Latn_CM	Fula (Latin, Cameroon)	1
+ff_Latn_GH	Fula (Latin, Ghana)	1
+ff_Latn_GM	Fula (Latin, Gambia)	1
+ff_Latn_GN	Fula (Latin, Guinea)	1
+ff_Latn_GW	Fula (Latin, Guinea-Bissau)	1
+ff_Latn_LR	Fula (Latin, Liberia)	1
+ff_Latn_MR	Fula (Latin, Mauritania)	1
+ff_Latn_NE	Fula (Latin, Niger)	1
+ff_Latn_NG	Fula (Latin, Nigeria)	1
+ff_Latn_SL	Fula (Latin, Sierra Leone)	1
+ff_Latn_SN	Fula (Latin, Senegal)	1
+fi	Finnish	1
+fi_FI	Finnish (Finland)	1
+fil	Filipino	1
+fil_PH	Filipino (Philippines)	1
+fo	Faroese	1
+fo_DK	Faroese (Denmark)	1
+fo_FO	Faroese (Faroe Islands)	1
+fr	French	2
+fr_BE	French (Belgium)	2
+fr_BF	French (Burkina Faso)	2
+fr_BI	French (Burundi)	2
+fr_BJ	French (Benin)	2
+fr_BL	French (St. Barthélemy)	2
+fr_CA	French (Canada)	2
+fr_CD	French (Congo - Kinshasa)	2
+fr_CF	French (Central African Republic)	2
+fr_CG	French (Congo - Brazzaville)	2
+fr_CH	French (Switzerland)	2
+fr_CI	French (Côte d’Ivoire)	2
+fr_CM	French (Cameroon)	2
+fr_DJ	French (Djibouti)	2
+fr_DZ	French (Algeria)	2
+fr_FR	French (France)	2
+fr_GA	French (Gabon)	2
+fr_GF	French (French Guiana)	2
+fr_GN	French (Guinea)	2
+fr_GP	French (Guadeloupe)	2
+fr_GQ	French (Equatorial Guinea)	2
+fr_HT	French (Haiti)	2
+fr_KM	French (Comoros)	2
+fr_LU	French (Luxembourg)	2
+fr_MA	French (Morocco)	2
+fr_MC	French (Monaco)	2
+fr_MF	French (St. Martin)	2
+fr_MG	French (Madagascar)	2
+fr_ML	French (Mali)	2
+fr_MQ	French (Martinique)	2
+fr_MR	French (Mauritania)	2
+fr_MU	French (Mauritius)	2
+fr_NC	French (New Caledonia)	2
+fr_NE	French (Niger)	2
+fr_PF	French (French Polynesia)	2
+fr_PM	French (St. Pierre & Miquelon)	2
+fr_RE	French (Réunion)	2
+fr_RW	French (Rwanda)	2
+fr_SC	French (Seychelles)	2
+fr_SN	French (Senegal)	2
+fr_SY	French (Syria)	2
+fr_TD	French (Chad)	2
+fr_TG	French (Togo)	2
+fr_TN	French (Tunisia)	2
+fr_VU	French (Vanuatu)	2
+fr_WF	French (Wallis & Futuna)	2
+fr_YT	French (Mayotte)	2
+frr	Northern Frisian	1
+frr_DE	Northern Frisian (Germany)	1
+fur	Friulian	2
+fur_IT	Friulian (Italy)	2
+fy	Western Frisian	1
+fy_NL	Western Frisian (Netherlands)	1
+ga	Irish	12
+ga_GB	Irish (United Kingdom)	12
+ga_IE	Irish (Ireland)	12
+gaa	Ga	1
+gaa_GH	Ga (Ghana)	1
+gd	Scottish Gaelic	1
+gd_GB	Scottish Gaelic (United Kingdom)	1
+gez	Geez	1
+gez_ER	Geez (Eritrea)	1
+gez_ET	Geez (Ethiopia)	1
+gl	Galician	1
+gl_ES	Galician (Spain)	1
+gn	Guarani	1
+gn_PY	Guarani (Paraguay)	1
+gsw	Swiss German	1
+gsw_CH	Swiss German (Switzerland)	1
+gsw_FR	Swiss German (France)	1
+gsw_LI	Swiss German (Liechtenstein)	1
+gu	Gujarati	1
+gu_IN	Gujarati (India)	1
+guz	Gusii	1
+guz_KE	Gusii (Kenya)	1
+gv	Manx	1
+gv_IM	Manx (Isle of Man)	1
+ha	Hausa	1
+ha_Arab	Hausa (Arabic)	1
+ha_Arab_NG	Hausa (Arabic, Nigeria)	1
+ha_Arab_SD	Hausa (Arabic, Sudan)	1
+ha_GH	Hausa (Ghana)	1
+ha_NE	Hausa (Niger)	1
+ha_NG	Hausa (Nigeria)	1
+haw	Hawaiian	1
+haw_US	Hawaiian (United States)	1
+he	Hebrew	1
+he_IL	Hebrew (Israel)	1
+hi	Hindi	1
+hi_IN	Hindi (India)	1
+hi_Latn	Hindi (Latin)	1
+hi_Latn_IN	Hindi (Latin, India)	1
+hnj	Hmong Njua	1
+hnj_Hmnp	Hmong Njua (Nyiakeng Puachue Hmong)	1
+hnj_Hmnp_US	Hmong Njua (Nyiakeng Puachue Hmong, United States)	1
+hr	Croatian	7
+hr_BA	Croatian (Bosnia & Herzegovina)	7
+hr_HR	Croatian (Croatia)	7
+hsb	Upper Sorbian	1
+hsb_DE	Upper Sorbian (Germany)	1
+ht	Haitian Creole	1
+ht_HT	Haitian Creole (Haiti)	1
+hu	Hungarian	0
+hu_HU	Hungarian (Hungary)	0
+hy	Armenian	0
+hy_AM	Armenian (Armenia)	0
+ia	Interlingua	1
+ia_001	Interlingua (world)	1
+id	Indonesian	1
+id_ID	Indonesian (Indonesia)	1
+ie	Interlingue	1
+ie_EE	Interlingue (Estonia)	1
+ig	Igbo	1
+ig_NG	Igbo (Nigeria)	1
+ii	Sichuan Yi	1
+ii_CN	Sichuan Yi (China)	1
+io	Ido	1
+io_001	Ido (world)	1
+is	Icelandic	3
+is_IS	Icelandic (Iceland)	3
+it	Italian	1
+it_CH	Italian (Switzerland)	1
+it_IT	Italian (Italy)	1
+it_SM	Italian (San Marino)	1
+it_VA	Italian (Vatican City)	1
+iu	Inuktitut	1
+iu_CA	Inuktitut (Canada)	1
+iu_Latn	Inuktitut (Latin)	1
+iu_Latn_CA	Inuktitut (Latin, Canada)	1
+ja	Japanese	0
+ja_JP	Japanese (Japan)	0
+jbo	Lojban	1
+jbo_001	Lojban (world)	1
+jgo	Ngomba	1
+jgo_CM	Ngomba (Cameroon)	1
+jmc	Machame	1
+jmc_TZ	Machame (Tanzania)	1
+jv	Javanese	1
+jv_ID	Javanese (Indonesia)	1
+ka	Georgian	0
+ka_GE	Georgian (Georgia)	0
+kaa	Kara-Kalpak	1
+kaa_Cyrl	Kara-Kalpak (Cyrillic)	1
+kaa_Cyrl_UZ	Kara-Kalpak (Cyrillic, Uzbekistan)	1
+kaa_Latn	Kara-Kalpak (Latin)	1
+kaa_Latn_UZ	Kara-Kalpak (Latin, Uzbekistan)	1
+kab	Kabyle	1
+kab_DZ	Kabyle (Algeria)	1
+kaj	Jju	1
+kaj_NG	Jju (Nigeria)	1
+kam	Kamba	1
+kam_KE	Kamba (Kenya)	1
+kcg	Tyap	1
+kcg_NG	Tyap (Nigeria)	1
+kde	Makonde	1
+kde_TZ	Makonde (Tanzania)	1
+kea	Kabuverdianu	1
+kea_CV	Kabuverdianu (Cape Verde)	1
+ken	Kenyang	1
+ken_CM	Kenyang (Cameroon)	1
+kgp	Kaingang	1
+kgp_BR	Kaingang (Brazil)	1
+khq	Koyra Chiini	1
+khq_ML	Koyra Chiini (Mali)	1
+ki	Kikuyu	1
+ki_KE	Kikuyu (Kenya)	1
+kk	Kazakh	1
+kk_Arab	Kazakh (Arabic)	1
+kk_Arab_CN	Kazakh (Arabic, China)	1
+kk_Cyrl	Kazakh (Cyrillic)	1
+kk_Cyrl_KZ	Kazakh (Cyrillic, Kazakhstan)	1
+kk_KZ	Kazakh (Kazakhstan)	1
+kkj	Kako	1
+kkj_CM	Kako (Cameroon)	1
+kl	Kalaallisut	1
+kl_GL	Kalaallisut (Greenland)	1
+kln	Kalenjin	1
+kln_KE	Kalenjin (Kenya)	1
+km	Khmer	0
+km_KH	Khmer (Cambodia)	0
+kn	Kannada	1
+kn_IN	Kannada (India)	1
+ko	Korean	0
+ko_CN	Korean (China)	0
+ko_KP	Korean (North Korea)	0
+ko_KR	Korean (South Korea)	0
+kok	Konkani	1
+kok_Deva	Konkani (Devanagari)	1
+kok_Deva_IN	Konkani (Devanagari, India)	1
+kok_Latn	Konkani (Latin)	1
+kok_Latn_IN	Konkani (Latin, India)	1
+kpe	Kpelle	1
+kpe_GN	Kpelle (Guinea)	1
+kpe_LR	Kpelle (Liberia)	1
+ks	Kashmiri	1
+ks_Arab	Kashmiri (Arabic)	1
+ks_Arab_IN	Kashmiri (Arabic, India)	1
+ks_Deva	Kashmiri (Devanagari)	1
+ks_Deva_IN	Kashmiri (Devanagari, India)	1
+ksb	Shambala	1
+ksb_TZ	Shambala (Tanzania)	1
+ksf	Bafia	1
+ksf_CM	Bafia (Cameroon)	1
+ksh	Colognian	1
+ksh_DE	Colognian (Germany)	1
+ku	Kurdish	1
+ku_TR	Kurdish (Türkiye)	1
+kw	Cornish	1
+kw_GB	Cornish (United Kingdom)	1
+kxv	Kuvi	1
+kxv_Deva	Kuvi (Devanagari)	1
+kxv_Deva_IN	Kuvi (Devanagari, India)	1
+kxv_Latn	Kuvi (Latin)	1
+kxv_Latn_IN	Kuvi (Latin, India)	1
+kxv_Orya	Kuvi (Odia)	1
+kxv_Orya_IN	Kuvi (Odia, India)	1
+kxv_Telu	Kuvi (Telugu)	1
+kxv_Telu_IN	Kuvi (Telugu, India)	1
+ky	Kyrgyz	1
+ky_KG	Kyrgyz (Kyrgyzstan)	1
+la	Latin	1
+la_VA	Latin (Vatican City)	1
+lag	Langi	1
+lag_TZ	Langi (Tanzania)	1
+lb	Luxembourgish	1
+lb_LU	Luxembourgish (Luxembourg)	1
+lg	Ganda	1
+lg_UG	Ganda (Uganda)	1
+lij	Ligurian	1
+lij_IT	Ligurian (Italy)	1
+lkt	Lakota	1
+lkt_US	Lakota (United States)	1
+lld	lld	1
+lld_IT	lld_IT	1
+lmo	Lombard	1
+lmo_IT	Lombard (Italy)	1
+ln	Lingala	1
+ln_AO	Lingala (Angola)	1
+ln_CD	Lingala (Congo - Kinshasa)	1
+ln_CF	Lingala (Central African Republic)	1
+ln_CG	Lingala (Congo - Brazzaville)	1
+lo	Lao	0
+lo_LA	Lao (Laos)	0
+lrc	Northern Luri	1
+lrc_IQ	Northern Luri (Iraq)	1
+lrc_IR	Northern Luri (Iran)	1
+lt	Lithuanian	6
+lt_LT	Lithuanian (Lithuania)	6
+ltg	Latgalian	1
+ltg_LV	Latgalian (Latvia)	1
+lu	Luba-Katanga	1
+lu_CD	Luba-Katanga (Congo - Kinshasa)	1
+luo	Luo	1
+luo_KE	Luo (Kenya)	1
+luy	Luyia	1
+luy_KE	Luyia (Kenya)	1
+lv	Latvian	5
+lv_LV	Latvian (Latvia)	5
+mai	Maithili	1
+mai_IN	Maithili (India)	1
+mas	Masai	1
+mas_KE	Masai (Kenya)	1
+mas_TZ	Masai (Tanzania)	1
+mdf	Moksha	1
+mdf_RU	Moksha (Russia)	1
+mer	Meru	1
+mer_KE	Meru (Kenya)	1
+mfe	Morisyen	1
+mfe_MU	Morisyen (Mauritius)	1
+mg	Malagasy	1
+mg_MG	Malagasy (Madagascar)	1
+mgh	Makhuwa-Meetto	1
+mgh_MZ	Makhuwa-Meetto (Mozambique)	1
+mgo	Metaʼ	1
+mgo_CM	Metaʼ (Cameroon)	1
+mhn	mhn	1
+mhn_IT	mhn_IT	1
+mi	Māori	1
+mi_NZ	Māori (New Zealand)	1
+mic	Mi'kmaw	1
+mic_CA	Mi'kmaw (Canada)	1
+mk	Macedonian	1
+mk_MK	Macedonian (North Macedonia)	1
+ml	Malayalam	1
+ml_IN	Malayalam (India)	1
+mn	Mongolian	1
+mn_MN	Mongolian (Mongolia)	1
+mn_Mong	Mongolian (Mongolian)	1
+mn_Mong_CN	Mongolian (Mongolian, China)	1
+mn_Mong_MN	Mongolian (Mongolian, Mongolia)	1
+mni	Manipuri	1
+mni_Beng	Manipuri (Bangla)	1
+mni_Beng_IN	Manipuri (Bangla, India)	1
+mni_Mtei	Manipuri (Meitei Mayek)	1
+mni_Mtei_IN	Manipuri (Meitei Mayek, India)	1
+moh	Mohawk	1
+moh_CA	Mohawk (Canada)	1
+mr	Marathi	1
+mr_IN	Marathi (India)	1
+ms	Malay	1
+ms_Arab	Malay (Arabic)	1
+ms_Arab_BN	Malay (Arabic, Brunei)	1
+ms_Arab_MY	Malay (Arabic, Malaysia)	1
+ms_BN	Malay (Brunei)	1
+ms_ID	Malay (Indonesia)	1
+ms_MY	Malay (Malaysia)	1
+ms_SG	Malay (Singapore)	1
+mt	Maltese	11
+mt_MT	Maltese (Malta)	11
+mua	Mundang	1
+mua_CM	Mundang (Cameroon)	1
+mus	Muscogee	1
+mus_US	Muscogee (United States)	1
+my	Burmese	1
+my_MM	Burmese (Myanmar (Burma))	1
+myv	Erzya	1
+myv_RU	Erzya (Russia)	1
+mzn	Mazanderani	1
+mzn_IR	Mazanderani (Iran)	1
+naq	Nama	1
+naq_NA	Nama (Namibia)	1
+nb	Norwegian Bokmål	1
+nb_NO	Norwegian Bokmål (Norway)	1
+nb_SJ	Norwegian Bokmål (Svalbard & Jan Mayen)	1
+nd	North Ndebele	1
+nd_ZW	North Ndebele (Zimbabwe)	1
+nds	Low German	1
+nds_DE	Low German (Germany)	1
+nds_NL	Low German (Netherlands)	1
+ne	Nepali	1
+ne_IN	Nepali (India)	1
+ne_NP	Nepali (Nepal)	1
+nl	Dutch	1
+nl_AW	Dutch (Aruba)	1
+nl_BE	Dutch (Belgium)	1
+nl_BQ	Dutch (Caribbean Netherlands)	1
+nl_CW	Dutch (Curaçao)	1
+nl_NL	Dutch (Netherlands)	1
+nl_SR	Dutch (Suriname)	1
+nl_SX	Dutch (Sint Maarten)	1
+nmg	Kwasio	1
+nmg_CM	Kwasio (Cameroon)	1
+nn	Norwegian Nynorsk	1
+nn_NO	Norwegian Nynorsk (Norway)	1
+nnh	Ngiemboon	1
+nnh_CM	Ngiemboon (Cameroon)	1
+no	Norwegian	1
+nqo	N’Ko	1
+nqo_GN	N’Ko (Guinea)	1
+nr	South Ndebele	1
+nr_ZA	South Ndebele (South Africa)	1
+nso	Northern Sotho	1
+nso_ZA	Northern Sotho (South Africa)	1
+nus	Nuer	1
+nus_SS	Nuer (South Sudan)	1
+nv	Navajo	1
+nv_US	Navajo (United States)	1
+ny	Nyanja	1
+ny_MW	Nyanja (Malawi)	1
+nyn	Nyankole	1
+nyn_UG	Nyankole (Uganda)	1
+oc	Occitan	1
+oc_ES	Occitan (Spain)	1
+oc_FR	Occitan (France)	1
+om	Oromo	1
+om_ET	Oromo (Ethiopia)	1
+om_KE	Oromo (Kenya)	1
+or	Odia	1
+or_IN	Odia (India)	1
+os	Ossetic	1
+os_GE	Ossetic (Georgia)	1
+os_RU	Ossetic (Russia)	1
+osa	Osage	1
+osa_US	Osage (United States)	1
+pa	Punjabi	1
+pa_Arab	Punjabi (Arabic)	1
+pa_Arab_PK	Punjabi (Arabic, Pakistan)	1
+pa_Guru	Punjabi (Gurmukhi)	1
+pa_Guru_IN	Punjabi (Gurmukhi, India)	1
+pap	Papiamento	1
+pap_AW	Papiamento (Aruba)	1
+pap_CW	Papiamento (Curaçao)	1
+pcm	Nigerian Pidgin	1
+pcm_NG	Nigerian Pidgin (Nigeria)	1
+pis	Pijin	1
+pis_SB	Pijin (Solomon Islands)	1
+pl	Polish	9
+pl_PL	Polish (Poland)	9
+prg	Prussian	1
+prg_PL	Prussian (Poland)	1
+ps	Pashto	1
+ps_AF	Pashto (Afghanistan)	1
+ps_PK	Pashto (Pakistan)	1
+pt	Portuguese	1
+pt_AO	Portuguese (Angola)	1
+pt_BR	Portuguese (Brazil)	2
+pt_CH	Portuguese (Switzerland)	1
+pt_CV	Portuguese (Cape Verde)	1
+pt_GQ	Portuguese (Equatorial Guinea)	1
+pt_GW	Portuguese (Guinea-Bissau)	1
+pt_LU	Portuguese (Luxembourg)	1
+pt_MO	Portuguese (Macao SAR China)	1
+pt_MZ	Portuguese (Mozambique)	1
+pt_PT	Portuguese (Portugal)	1
+pt_ST	Portuguese (São Tomé & Príncipe)	1
+pt_TL	Portuguese (Timor-Leste)	1
+qu	Quechua	1
+qu_BO	Quechua (Bolivia)	1
+qu_EC	Quechua (Ecuador)	1
+qu_PE	Quechua (Peru)	1
+quc	Kʼicheʼ	1
+quc_GT	Kʼicheʼ (Guatemala)	1
+raj	Rajasthani	1
+raj_IN	Rajasthani (India)	1
+rhg	Rohingya	1
+rhg_Rohg	Rohingya (Hanifi)	1
+rhg_Rohg_BD	Rohingya (Hanifi, Bangladesh)	1
+rhg_Rohg_MM	Rohingya (Hanifi, Myanmar (Burma))	1
+rif	Riffian	1
+rif_MA	Riffian (Morocco)	1
+rm	Romansh	1
+rm_CH	Romansh (Switzerland)	1
+rn	Rundi	1
+rn_BI	Rundi (Burundi)	1
+ro	Romanian	8
+ro_MD	Romanian (Moldova)	8
+ro_RO	Romanian (Romania)	8
+rof	Rombo	1
+rof_TZ	Rombo (Tanzania)	1
+ru	Russian	7
+ru_BY	Russian (Belarus)	7
+ru_KG	Russian (Kyrgyzstan)	7
+ru_KZ	Russian (Kazakhstan)	7
+ru_MD	Russian (Moldova)	7
+ru_RU	Russian (Russia)	7
+ru_UA	Russian (Ukraine)	7
+rw	Kinyarwanda	1
+rw_RW	Kinyarwanda (Rwanda)	1
+rwk	Rwa	1
+rwk_TZ	Rwa (Tanzania)	1
+sa	Sanskrit	1
+sa_IN	Sanskrit (India)	1
+sah	Yakut	1
+sah_RU	Yakut (Russia)	1
+saq	Samburu	1
+saq_KE	Samburu (Kenya)	1
+sat	Santali	1
+sat_Deva	Santali (Devanagari)	1
+sat_Deva_IN	Santali (Devanagari, India)	1
+sat_Olck	Santali (Ol Chiki)	1
+sat_Olck_IN	Santali (Ol Chiki, India)	1
+sbp	Sangu	1
+sbp_TZ	Sangu (Tanzania)	1
+sc	Sardinian	1
+sc_IT	Sardinian (Italy)	1
+scn	Sicilian	1
+scn_IT	Sicilian (Italy)	1
+sd	Sindhi	1
+sd_Arab	Sindhi (Arabic)	1
+sd_Arab_PK	Sindhi (Arabic, Pakistan)	1
+sd_Deva	Sindhi (Devanagari)	1
+sd_Deva_IN	Sindhi (Devanagari, India)	1
+sdh	Southern Kurdish	1
+sdh_IQ	Southern Kurdish (Iraq)	1
+sdh_IR	Southern Kurdish (Iran)	1
+se	Northern Sami	1
+se_FI	Northern Sami (Finland)	1
+se_NO	Northern Sami (Norway)	1
+se_SE	Northern Sami (Sweden)	1
+seh	Sena	1
+seh_MZ	Sena (Mozambique)	1
+ses	Koyraboro Senni	1
+ses_ML	Koyraboro Senni (Mali)	1
+sg	Sango	1
+sg_CF	Sango (Central African Republic)	1
+shi	Tachelhit	1
+shi_Latn	Tachelhit (Latin)	1
+shi_Latn_MA	Tachelhit (Latin, Morocco)	1
+shi_Tfng	Tachelhit (Tifinagh)	1
+shi_Tfng_MA	Tachelhit (Tifinagh, Morocco)	1
+shn	Shan	1
+shn_MM	Shan (Myanmar (Burma))	1
+shn_TH	Shan (Thailand)	1
+si	Sinhala	1
+si_LK	Sinhala (Sri Lanka)	1
+sid	Sidamo	1
+sid_ET	Sidamo (Ethiopia)	1
+sk	Slovak	4
+sk_SK	Slovak (Slovakia)	4
+skr	skr	1
+skr_PK	skr_PK	1
+sl	Slovenian	10
+sl_SI	Slovenian (Slovenia)	10
+sma	Southern Sami	1
+sma_NO	Southern Sami (Norway)	1
+sma_SE	Southern Sami (Sweden)	1
+smj	Lule Sami	1
+smj_NO	Lule Sami (Norway)	1
+smj_SE	Lule Sami (Sweden)	1
+smn	Inari Sami	1
+smn_FI	Inari Sami (Finland)	1
+sms	Skolt Sami	1
+sms_FI	Skolt Sami (Finland)	1
+sn	Shona	1
+sn_ZW	Shona (Zimbabwe)	1
+so	Somali	1
+so_DJ	Somali (Djibouti)	1
+so_ET	Somali (Ethiopia)	1
+so_KE	Somali (Kenya)	1
+so_SO	Somali (Somalia)	1
+sq	Albanian	1
+sq_AL	Albanian (Albania)	1
+sq_MK	Albanian (North Macedonia)	1
+sq_XK	Albanian (Kosovo)	1
+sr	Serbian	7
+sr_Cyrl	Serbian (Cyrillic)	7
+sr_Cyrl_BA	Serbian (Cyrillic, Bosnia & Herzegovina)	7
+sr_Cyrl_ME	Serbian (Cyrillic, Montenegro)	7
+sr_Cyrl_RS	Serbian (Cyrillic, Serbia)	7
+sr_Cyrl_XK	Serbian (Cyrillic, Kosovo)	7
+sr_Latn	Serbian (Latin)	7
+sr_Latn_BA	Serbian (Latin, Bosnia & Herzegovina)	7
+sr_Latn_ME	Serbian (Latin, Montenegro)	7
+sr_Latn_RS	Serbian (Latin, Serbia)	7
+sr_Latn_XK	Serbian (Latin, Kosovo)	7
+ss	Swati	1
+ss_SZ	Swati (Eswatini)	1
+ss_ZA	Swati (South Africa)	1
+ssy	Saho	1
+ssy_ER	Saho (Eritrea)	1
+st	Southern Sotho	1
+st_LS	Southern Sotho (Lesotho)	1
+st_ZA	Southern Sotho (South Africa)	1
+su	Sundanese	1
+su_Latn	Sundanese (Latin)	1
+su_Latn_ID	Sundanese (Latin, Indonesia)	1
+sv	Swedish	1
+sv_AX	Swedish (Åland Islands)	1
+sv_FI	Swedish (Finland)	1
+sv_SE	Swedish (Sweden)	1
+sw	Swahili	1
+sw_CD	Swahili (Congo - Kinshasa)	1
+sw_KE	Swahili (Kenya)	1
+sw_TZ	Swahili (Tanzania)	1
+sw_UG	Swahili (Uganda)	1
+syr	Syriac	1
+syr_IQ	Syriac (Iraq)	1
+syr_SY	Syriac (Syria)	1
+szl	Silesian	1
+szl_PL	Silesian (Poland)	1
+ta	Tamil	1
+ta_IN	Tamil (India)	1
+ta_LK	Tamil (Sri Lanka)	1
+ta_MY	Tamil (Malaysia)	1
+ta_SG	Tamil (Singapore)	1
+te	Telugu	1
+te_IN	Telugu (India)	1
+teo	Teso	1
+teo_KE	Teso (Kenya)	1
+teo_UG	Teso (Uganda)	1
+tg	Tajik	1
+tg_TJ	Tajik (Tajikistan)	1
+th	Thai	0
+th_TH	Thai (Thailand)	0
+ti	Tigrinya	1
+ti_ER	Tigrinya (Eritrea)	1
+ti_ET	Tigrinya (Ethiopia)	1
+tig	Tigre	1
+tig_ER	Tigre (Eritrea)	1
+tk	Turkmen	1
+tk_TM	Turkmen (Turkmenistan)	1
+tn	Tswana	1
+tn_BW	Tswana (Botswana)	1
+tn_ZA	Tswana (South Africa)	1
+to	Tongan	1
+to_TO	Tongan (Tonga)	1
+tok	Toki Pona	1
+tok_001	Toki Pona (world)	1
+tpi	Tok Pisin	1
+tpi_PG	Tok Pisin (Papua New Guinea)	1
+tr	Turkish	0
+tr_CY	Turkish (Cyprus)	0
+tr_TR	Turkish (Türkiye)	0
+trv	Taroko	1
+trv_TW	Taroko (Taiwan)	1
+trw	Torwali	1
+trw_PK	Torwali (Pakistan)	1
+ts	Tsonga	1
+ts_ZA	Tsonga (South Africa)	1
+tt	Tatar	1
+tt_RU	Tatar (Russia)	1
+twq	Tasawaq	1
+twq_NE	Tasawaq (Niger)	1
+tyv	Tuvinian	1
+tyv_RU	Tuvinian (Russia)	1
+tzm	Central Atlas Tamazight	1
+tzm_MA	Central Atlas Tamazight (Morocco)	1
+ug	Uyghur	1
+ug_CN	Uyghur (China)	1
+uk	Ukrainian	7
+uk_UA	Ukrainian (Ukraine)	7
+ur	Urdu	1
+ur_IN	Urdu (India)	1
+ur_PK	Urdu (Pakistan)	1
+uz	Uzbek	1
+uz_Arab	Uzbek (Arabic)	1
+uz_Arab_AF	Uzbek (Arabic, Afghanistan)	1
+uz_Cyrl	Uzbek (Cyrillic)	1
+uz_Cyrl_UZ	Uzbek (Cyrillic, Uzbekistan)	1
+uz_Latn	Uzbek (Latin)	1
+uz_Latn_UZ	Uzbek (Latin, Uzbekistan)	1
+vai	Vai	1
+vai_Latn	Vai (Latin)	1
+vai_Latn_LR	Vai (Latin, Liberia)	1
+vai_Vaii	Vai (Vai)	1
+vai_Vaii_LR	Vai (Vai, Liberia)	1
+ve	Venda	1
+ve_ZA	Venda (South Africa)	1
+vec	Venetian	1
+vec_IT	Venetian (Italy)	1
+vi	Vietnamese	0
+vi_VN	Vietnamese (Vietnam)	0
+vmw	Makhuwa	1
+vmw_MZ	Makhuwa (Mozambique)	1
+vo	Volapük	1
+vo_001	Volapük (world)	1
+vun	Vunjo	1
+vun_TZ	Vunjo (Tanzania)	1
+wa	Walloon	1
+wa_BE	Walloon (Belgium)	1
+wae	Walser	1
+wae_CH	Walser (Switzerland)	1
+wal	Wolaytta	1
+wal_ET	Wolaytta (Ethiopia)	1
+wbp	Warlpiri	1
+wbp_AU	Warlpiri (Australia)	1
+wo	Wolof	1
+wo_SN	Wolof (Senegal)	1
+xh	Xhosa	1
+xh_ZA	Xhosa (South Africa)	1
+xnr	Kangri	1
+xnr_IN	Kangri (India)	1
+xog	Soga	1
+xog_UG	Soga (Uganda)	1
+yav	Yangben	1
+yav_CM	Yangben (Cameroon)	1
+yi	Yiddish	1
+yi_UA	Yiddish (Ukraine)	1
+yo	Yoruba	1
+yo_BJ	Yoruba (Benin)	1
+yo_NG	Yoruba (Nigeria)	1
+yrl	Nheengatu	1
+yrl_BR	Nheengatu (Brazil)	1
+yrl_CO	Nheengatu (Colombia)	1
+yrl_VE	Nheengatu (Venezuela)	1
+yue	Cantonese	1
+yue_Hans	Cantonese (Simplified)	1
+yue_Hans_CN	Cantonese (Simplified, China)	1
+yue_Hant	Cantonese (Traditional)	1
+yue_Hant_CN	Cantonese (Traditional, China)	1
+yue_Hant_HK	Cantonese (Traditional, Hong Kong SAR China)	1
+yue_Hant_MO	Cantonese (Traditional, Macao SAR China)	1
+za	Zhuang	1
+za_CN	Zhuang (China)	1
+zgh	Standard Moroccan Tamazight	1
+zgh_MA	Standard Moroccan Tamazight (Morocco)	1
+zh	Chinese	0
+zh_Hans	Chinese (Simplified)	0
+zh_Hans_CN	Chinese (Simplified, China)	0
+zh_Hans_HK	Chinese (Simplified, Hong Kong SAR China)	0
+zh_Hans_MO	Chinese (Simplified, Macao SAR China)	0
+zh_Hans_MY	Chinese (Simplified, Malaysia)	0
+zh_Hans_SG	Chinese (Simplified, Singapore)	0
+zh_Hant	Chinese (Traditional)	0
+zh_Hant_HK	Chinese (Traditional, Hong Kong SAR China)	0
+zh_Hant_MO	Chinese (Traditional, Macao SAR China)	0
+zh_Hant_MY	Chinese (Traditional, Malaysia)	0
+zh_Hant_TW	Chinese (Traditional, Taiwan)	0
+zh_Latn	Chinese (Latin)	0
+zh_Latn_CN	Chinese (Latin, China)	0
+zu	Zulu	1
+zu_ZA	Zulu (South Africa)	1
+"""

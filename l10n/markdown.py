@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple, Sequence
 
 import pyromark
@@ -126,6 +127,9 @@ class InlineObject(NamedTuple):
     link_type: str
 
 
+_OBJECT_START = itemgetter(1)
+
+
 class InlineParts(NamedTuple):
     objects: list[InlineObject]
     breaks: list[tuple[int, int, bool]]  # (from, to, hard): marker + newline + next line's prefix
@@ -139,34 +143,39 @@ def _content_start(text: str, position: int, floor: int) -> int:
     return position
 
 
+_new = tuple.__new__  # NamedTuple(...) takes twice as long; these are made for every link of every sheet
+_END = itemgetter(4)
+
+
 def inline_parts(text: str, events: Sequence[Event], end: int | None = None) -> InlineParts:
     """Objects, line breaks and code spans of one run of inline ``events`` over ``text``."""
     objects: list[InlineObject] = []
     breaks: list[tuple[int, int, bool]] = []
     code_spans: list[tuple[int, int]] = []
     open_links: list[tuple[Event, int]] = []
-    for index, event in enumerate(events):
-        if event.kind == "start" and event.name in ("Link", "Image"):
-            open_links.append((event, index))
-        elif event.kind == "end" and event.name in ("Link", "Image") and open_links:
-            opening, first = open_links.pop()
-            objects.append(_link_object(text, opening, events[first + 1 : index]))
-        elif event.kind == "leaf":
-            if event.name == "InlineHtml":
-                objects.append(InlineObject("inline", event.start, event.start, event.start,
-                                            event.start, event.end, "", "", "html"))
-            elif event.name == "Code":
-                code_spans.append((event.start, event.end))
-            elif event.name in ("SoftBreak", "HardBreak"):
-                begin = event.start
-                if event.name == "SoftBreak":
-                    while begin > 0 and text[begin - 1] in " \t":
-                        begin -= 1
-                following = next((e.start for e in events[index + 1 :] if e.kind != "end"), None)
-                finish = event.end if following is None else _content_start(text, following, event.end)
-                breaks.append((begin, max(finish, event.end), event.name == "HardBreak"))
-    objects.sort(key=lambda o: o.start)
-    return InlineParts(objects, breaks, code_spans)
+    for index, (kind, name, _, start, stop) in enumerate(events):
+        if kind == "start":
+            if name == "Link" or name == "Image":
+                open_links.append((events[index], index))
+        elif kind == "end":
+            if (name == "Link" or name == "Image") and open_links:
+                opening, first = open_links.pop()
+                objects.append(_link_object(text, opening, events[first + 1 : index]))
+        elif name == "InlineHtml":
+            objects.append(_new(InlineObject, ("inline", start, start, start, start, stop, "", "", "html")))
+        elif name == "Code":
+            code_spans.append((start, stop))
+        elif name == "SoftBreak" or name == "HardBreak":
+            begin = start
+            if name == "SoftBreak":
+                while begin > 0 and text[begin - 1] in " \t":
+                    begin -= 1
+            following = next((e.start for e in events[index + 1 :] if e.kind != "end"), None)
+            finish = stop if following is None else _content_start(text, following, stop)
+            breaks.append((begin, max(finish, stop), name == "HardBreak"))
+    if len(objects) > 1:
+        objects.sort(key=_OBJECT_START)
+    return _new(InlineParts, (objects, breaks, code_spans))
 
 
 def _link_object(text: str, opening: Event, inner: Sequence[Event]) -> InlineObject:
@@ -177,13 +186,13 @@ def _link_object(text: str, opening: Event, inner: Sequence[Event]) -> InlineObj
     if link_type in ("Autolink", "Email"):
         return InlineObject("inline", start, start, start, start, end, info.get("dest_url", ""), "", link_type)
     label_start = start + (2 if kind == "image" else 1)
-    label_end = max((e.end for e in inner), default=label_start)
+    label_end = max(map(_END, inner)) if inner else label_start
     while label_end < end and text[label_end] != "]":
         label_end += 1
     if link_type.startswith("Collapsed") and text[end : end + 2] == "[]":
         end += 2  # the parser's range stops before a collapsed reference's "[]"
-    return InlineObject(kind, start, label_start, label_end, label_end + 1, end,
-                        info.get("dest_url", ""), info.get("id", ""), link_type)
+    return _new(InlineObject, (kind, start, label_start, label_end, label_end + 1, end,
+                               info.get("dest_url", ""), info.get("id", ""), link_type))
 
 
 def block_structure(text: str) -> list[tuple[str, str, str]]:

@@ -435,7 +435,8 @@ def serialize_head(catalog: polib.POFile) -> str:
             header += f"# {line}\n"
     metadata = dict(catalog.metadata)
     ordered = [(name, metadata.pop(name)) for name in HEADER_ORDER if name in metadata]
-    ordered += [(name, metadata[name]) for name in polib.natural_sort(metadata.keys())]
+    if metadata:  # keys l10n does not write itself, in polib's order
+        ordered += [(name, metadata[name]) for name in polib.natural_sort(metadata.keys())]
     head = new_entry({"msgstr": "".join(f"{name}: {value}\n" for name, value in ordered)})
     if catalog.metadata_is_fuzzy:
         head.flags.append("fuzzy")

@@ -71,6 +71,8 @@ bytes, which is what makes identity round trips byte-exact.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
 from .document import Document, FrontMatterValue, format_yaml_scalar, front_matter_values
@@ -158,10 +160,12 @@ class Segment(NamedTuple):
 # -- building segments ---------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)  # headings recur from sheet to sheet
 def _slug(text: str) -> str:
-    import unicodedata  # here: only headings need it
+    if not text.isascii():  # NFKD leaves ASCII as it is; unicodedata costs 3 ms to import
+        import unicodedata
 
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
@@ -174,14 +178,25 @@ def _has_letters(text: str) -> bool:
     return _LETTER.search(text) is not None
 
 
+# Inline events that leave a block's text as it is: a block of only these (most
+# headings and many paragraphs) becomes its source text, placeholder-free.
+_PLAIN_INLINE = frozenset({"Text", "Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
+_EVENT_START = itemgetter(3)
+_EVENT_END = itemgetter(4)
+
+
 class _Block:
     """A run of inline events being collected: a paragraph, heading, cell or tight list item."""
 
-    __slots__ = ("kind", "key", "start", "end", "events")
+    __slots__ = ("kind", "key", "start", "end", "events", "plain")
 
     def __init__(self, kind: str, key: str, start: int, end: int):
         self.kind, self.key, self.start, self.end = kind, key, start, end
         self.events: list[Event] = []
+        self.plain = True  # only _PLAIN_INLINE events so far
+
+
+_new_segment = tuple.__new__  # Segment(...) with keywords takes several times as long
 
 
 def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None:
@@ -200,12 +215,17 @@ def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None
         while end > start and text[end - 1] in " \t":
             end -= 1
     else:
-        start = min(e.start for e in events)
-        start = _content_start(text, start, block.start)
-        end = max(e.end for e in events)
+        start = _content_start(text, min(map(_EVENT_START, events)), block.start)
+        end = max(map(_EVENT_END, events))
     if start >= end:
         return None
     line = doc.line_at(offset + start)
+    if block.plain:  # no links, breaks, code or HTML: the text is the msgid
+        msgid = text[start:end]
+        if not _has_letters(msgid):
+            return None
+        return _new_segment(Segment, (block.key, block.kind, msgid, line, offset + start, offset + end,
+                                      (), "", None, None))
 
     # An image alone in its block (blank text around it aside): its alt text is the segment.
     visible = [e for e in events if not (e.name == "Text" and not e.info.strip())] \
@@ -242,10 +262,8 @@ def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None
     msgid = splice(text[start:end], edits)
     if not _has_letters(msgid):
         return None
-    return Segment(
-        key=block.key, kind=block.kind, text=msgid, line=line, start=offset + start, end=offset + end,
-        placeholders=tuple(placeholders), line_break=line_break,
-    )
+    return _new_segment(Segment, (block.key, block.kind, msgid, line, offset + start, offset + end,
+                                  tuple(placeholders), line_break, None, None))
 
 
 class _Walker:
@@ -265,16 +283,18 @@ class _Walker:
 
     def _count(self, name: str) -> int:
         counters = self.stack[-1][1]
-        counters[name] = counters.get(name, 0) + 1
-        return counters[name]
+        number = counters[name] = counters.get(name, 0) + 1
+        return number
 
-    def _path(self, *parts: str) -> str:
-        inner = "/".join(p for p in [self.stack[-1][0], *parts] if p)
+    def _path(self, part: str = "") -> str:
+        prefix = self.stack[-1][0]
+        inner = f"{prefix}/{part}" if prefix and part else prefix or part
         return f"{self.section}/{inner}" if inner else self.section
 
     def _push(self, name: str, container: str) -> None:
+        prefix = self.stack[-1][0]
         part = f"{name}[{self._count(name)}]"
-        self.stack.append(("/".join(p for p in [self.stack[-1][0], part] if p), {}, container))
+        self.stack.append((f"{prefix}/{part}" if prefix else part, {}, container))
 
     def _container_kind(self) -> str:
         for _, _, container in reversed(self.stack):
@@ -305,6 +325,8 @@ class _Walker:
                     # A tight list item: its text sits directly in the item.
                     self.block = _Block("list-item", self._item_key(), event.start, event.end)
                 self.block.events.append(event)
+                if name not in _PLAIN_INLINE:
+                    self.block.plain = False
                 continue
             if kind == "start":
                 self._start(event)
@@ -320,7 +342,8 @@ class _Walker:
         return self._path() if number == 1 else self._path(f"p[{number}]")
 
     def _start(self, event: Event) -> None:
-        self._finish()  # a block starting ends a tight item's text
+        if self.block is not None:
+            self._finish()  # a block starting ends a tight item's text
         name = event.name
         if name == "List":
             self._push("ul" if event.info is None else "ol", name)

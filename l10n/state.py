@@ -17,7 +17,6 @@ nothing in it can run code.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -25,14 +24,27 @@ from pathlib import Path
 
 from . import __version__
 
+# CPython's own BLAKE2: importing hashlib loads OpenSSL, 8 ms of every command.
+try:
+    from _blake2 import blake2b
+except ImportError:
+    from hashlib import blake2b
+
 __all__ = ["StageState", "SegmentCache", "fingerprint", "stamp", "untouched"]
 
 
 def _code_stamp() -> str:
     """l10n's version and its modules' times: a changed l10n redoes everything."""
-    folder = Path(__file__).parent
-    times = sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*.py"))
-    return hashlib.sha256(repr((__version__, times)).encode()).hexdigest()[:16]
+    times = []
+    folders = [os.path.dirname(os.path.abspath(__file__))]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir() and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    times.append((entry.name, entry.stat().st_mtime_ns))
+    return blake2b(repr((__version__, sorted(times))).encode(), digest_size=8).hexdigest()
 
 
 _CODE = _code_stamp()
@@ -40,13 +52,13 @@ _CODE = _code_stamp()
 
 def fingerprint(*parts: object) -> str:
     """One short hash of a stage's inputs and settings (and of l10n itself)."""
-    digest = hashlib.sha256(_CODE.encode())
+    digest = blake2b(_CODE.encode(), digest_size=16)
     for part in parts:
         # Texts are hashed as they are (repr of a whole sheet is slow); the
         # separator keeps ("ab", "c") and ("a", "bc") apart.
         digest.update(part.encode() if isinstance(part, str) else repr(part).encode())
         digest.update(b"\x00")
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()
 
 
 def stamp(path: Path) -> list[int] | None:
