@@ -356,9 +356,12 @@ def _guard_against_loss(old: polib.POFile, new: polib.POFile) -> None:
             )
 
 
-def parse_catalog(text: str, path: str) -> polib.POFile:
-    """Parse PO text; every failure becomes a :class:`CatalogError` at ``path:line``."""
-    catalog = pofile.parse(text, path)
+def parse_catalog(text: str, path: str, comments: bool = True) -> polib.POFile:
+    """Parse PO text; every failure becomes a :class:`CatalogError` at ``path:line``.
+
+    ``comments=False``: see :func:`l10n.pofile.parse`.
+    """
+    catalog = pofile.parse(text, path, comments)
     seen: dict[tuple, int] = {}
     for entry in catalog:
         key = entry_key(entry) + (("obsolete",) if entry.obsolete else ())

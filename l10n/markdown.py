@@ -23,8 +23,6 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple, Sequence
 
-import pyromark
-
 __all__ = [
     "Event",
     "InlineObject",
@@ -37,7 +35,14 @@ __all__ = [
     "INLINE_CONTAINERS",
 ]
 
-_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+
+@lru_cache(maxsize=None)
+def _pulldown_cmark():
+    """pyromark and the parser options, imported on first use: a build of
+    cached sheets whose layout no translation touched never parses Markdown."""
+    import pyromark
+
+    return pyromark, pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 
 # Start/End pairs that live inside a paragraph rather than around blocks.
 INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"})
@@ -86,7 +91,8 @@ def parse_events(text: str) -> list[Event]:
     events = []
     append = events.append
     new = tuple.__new__  # Event(...) takes twice as long, and a sheet has hundreds of events
-    for raw, span in pyromark.events_with_range(text, options=_OPTIONS):
+    pyromark, options = _pulldown_cmark()
+    for raw, span in pyromark.events_with_range(text, options=options):
         start = span["start"]
         end = span["end"]
         if to_char is not None:
@@ -202,7 +208,8 @@ def block_structure(text: str) -> list[tuple[str, str, str]]:
     runs it on every sheet it changes.
     """
     skeleton = []
-    for raw in pyromark.events(text, options=_OPTIONS):
+    pyromark, options = _pulldown_cmark()
+    for raw in pyromark.events(text, options=options):
         if raw.__class__ is str:
             if raw == "Rule":
                 skeleton.append(("leaf", "Rule", ""))

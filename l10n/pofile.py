@@ -203,10 +203,11 @@ def _joined(block: str) -> str | None:
         return None
 
 
-def _scan_common_entries(text: str) -> tuple[list[polib.POEntry], int, int]:
+def _scan_common_entries(text: str, comments_wanted: bool = True) -> tuple[list[polib.POEntry], int, int]:
     """Read entries in the common layout from the start of ``text``.
 
     Returns them, the offset where the first other entry begins, and its line.
+    Without ``comments_wanted``, only flags are read from the comment lines.
     """
     entries: list[polib.POEntry] = []
     offset, line = 0, 1
@@ -225,7 +226,12 @@ def _scan_common_entries(text: str) -> tuple[list[polib.POEntry], int, int]:
         comment: list[str] = []
         occurrences: list[tuple[str, str]] = []
         flags: list[str] = []
-        if comments:
+        if comments and not comments_wanted:
+            if "#," in comments:
+                for body in comments[:-1].split("\n"):
+                    if body[1:2] == ",":
+                        _read_flags(flags, body.rstrip())
+        elif comments:
             for body in comments[:-1].split("\n"):
                 body = body.rstrip()
                 marker = body[1:2]
@@ -342,13 +348,17 @@ def _entry_from(entry: _Entry) -> polib.POEntry:
     })
 
 
-def parse(text: str, path: str) -> polib.POFile:
-    """Parse PO/POT text into a polib.POFile; damage raises CatalogError at its line."""
+def parse(text: str, path: str, comments: bool = True) -> polib.POFile:
+    """Parse PO/POT text into a polib.POFile; damage raises CatalogError at its line.
+
+    ``comments=False`` is for readers that need only strings and flags (a
+    build): translator and extracted comments and references may be left out.
+    """
     # Entries in the usual layout are read a whole entry at a time; the first
     # one that is not (an obsolete entry, a previous msgid, damage, CRLF) and
     # everything after it go through the line-by-line reader, which accepts
     # all of gettext's syntax and names the line of any damage.
-    entries, offset, first_line = _scan_common_entries(text)
+    entries, offset, first_line = _scan_common_entries(text, comments)
     entries += _read_lines(text[offset:], first_line, path)
     if not entries:
         raise _fail("no msgid/msgstr entries found", path, 1)

@@ -304,7 +304,7 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
             result.totals["unchanged"] += 1
             return result
         doc, segments = _read_sheet(config, path, text, result)
-        catalog = parse_catalog(catalog_text_, config.display(catalog_path))
+        catalog = parse_catalog(catalog_text_, config.display(catalog_path), comments=False)
         built = build_sheet(doc, segments, catalog, locale, include_fuzzy)
         write_text_atomic(target, built.text, durable=False)
     except L10nError as err:

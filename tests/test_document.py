@@ -75,6 +75,26 @@ def test_yaml_scalars_read_back_as_the_same_string(value, style):
     assert yaml.safe_load("k: " + format_yaml_scalar(value, style)) == {"k": value}
 
 
+@pytest.mark.parametrize("value", [
+    "Bortezomib - NCI", "yes", "No", "null", "~", "1.5", "2024-01-01", "a: b", "a #b", "#x", "- x", "[a]",
+    "{a}", "*a", "&a b", "!x y", "!!str y", "'q'", '"q"', "é", "x:y", "sha256:abc", "sheets/x.md", "<<", "=",
+    "? x", "%x", "@x", "`x", "|x", ">x", "0x1F", "on", "Off", "1e3", ".inf", "k: v: w", "a\tb",
+])
+def test_a_value_is_written_plain_exactly_when_yaml_reads_it_back_as_itself(value):
+    import yaml
+
+    from l10n.document import _reads_back_plain
+
+    try:
+        loaded = yaml.load(f"k: {value}", Loader=yaml.CSafeLoader) == {"k": value}
+    except yaml.YAMLError:
+        loaded = False
+    assert _reads_back_plain(value) == loaded
+    written = format_yaml_scalar(value)
+    assert (written == value) == (loaded and value.isprintable())
+    assert yaml.safe_load(f"k: {written}") == {"k": value}  # PyYAML's own reader agrees
+
+
 def test_the_yaml_import_shortcut_matches_exactly_what_yaml_would_and_takes_effect():
     """l10n seeds re's cache so importing yaml skips a 30 ms regex compile."""
     import re

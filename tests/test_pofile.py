@@ -117,3 +117,21 @@ def test_the_whole_entry_scanner_reads_what_the_line_reader_reads(project):
             (_fields(e), e.linenum, e.msgstr_line) for e in general], path
         assert (fast.metadata, fast.header, fast.metadata_is_fuzzy) == (
             general.metadata, general.header, general.metadata_is_fuzzy)
+
+
+def test_reading_without_comments_keeps_strings_flags_and_lines(project):
+    """A build reads PO files without their comments: nothing it uses may differ."""
+    prepare(project)
+    files = sorted(project.glob("locales/**/*.po*")) + [CASES / "rich.po"]
+    for path in files:
+        text = path.read_text()
+        for variant in (text, text.replace("\n", "\r\n")):
+            full, bare = parse(variant, "x.po"), parse(variant, "x.po", comments=False)
+
+            def used(entry):
+                return (entry.msgid, entry.msgstr, entry.msgctxt, entry.msgid_plural, dict(entry.msgstr_plural),
+                        list(entry.flags), bool(entry.obsolete), entry.linenum, entry.msgstr_line)
+
+            assert [used(e) for e in bare] == [used(e) for e in full], path
+            assert bare.metadata == full.metadata
+    assert any("fuzzy" in e.flags for e in parse((CASES / "rich.po").read_text(), "x.po", comments=False))
