@@ -42,7 +42,7 @@ from .errors import DocumentError
 # kilobytes per sheet, which CPython's own SHA-256 does as well; hashlib is
 # only the fallback for a Python built without it.
 try:
-    from _sha256 import sha256 as _sha256  # Python 3.10 and 3.11
+    from _sha256 import sha256 as _sha256  # Python 3.11
 except ImportError:
     try:
         from _sha2 import sha256 as _sha256  # Python 3.12 and later
@@ -194,20 +194,7 @@ def parse_document(text: str, path: str) -> Document:
     Only plain data is accepted: a YAML tag that would build an object is an
     error, never executed.
     """
-    start = 1 if text.startswith("\ufeff") else 0
-    opening = _FENCE_OPEN.match(text, start)
-    if not opening:
-        raise DocumentError(
-            "no front matter: a sheet must begin with a '---' line", path, 1
-        )
-    yaml_start = opening.end()
-    closing = None
-    for line_start in _line_starts_from(text, yaml_start):
-        closing = _FENCE_CLOSE.match(text, line_start)
-        if closing:
-            break
-    if not closing:
-        raise DocumentError("front matter is never closed by a '---' line", path, 1)
+    yaml_start, closing = _front_matter_bounds(text, path)
     front_matter = text[yaml_start : closing.start()]
     doc = Document(
         path=path,
@@ -221,6 +208,44 @@ def parse_document(text: str, path: str) -> Document:
     object.__setattr__(doc, "keys", keys)
     object.__setattr__(doc, "scalars", scalars)
     return doc
+
+
+def _front_matter_bounds(text: str, path: str) -> tuple[int, re.Match]:
+    """Where the YAML starts, and the closing fence's match."""
+    opening = _FENCE_OPEN.match(text, 1 if text.startswith("\ufeff") else 0)
+    if not opening:
+        raise DocumentError("no front matter: a sheet must begin with a '---' line", path, 1)
+    yaml_start = opening.end()
+    for line_start in _line_starts_from(text, yaml_start):
+        closing = _FENCE_CLOSE.match(text, line_start)
+        if closing:
+            return yaml_start, closing
+    raise DocumentError("front matter is never closed by a '---' line", path, 1)
+
+
+def front_matter_outline(text: str, path: str) -> tuple[tuple[str, ...], dict[str, str], int]:
+    """A sheet's top-level front-matter keys, its string values, and where its body starts.
+
+    The front matter is checked as :func:`parse_document` checks it, but
+    nothing is kept of where each value is written: in half the time, for
+    proving that a built sheet still reads as it should.
+    """
+    yaml_start, closing = _front_matter_bounds(text, path)
+    doc = Document(path=path, text=text, front_matter=text[yaml_start : closing.start()],
+                   front_matter_start=yaml_start, front_matter_end=closing.start(), body_start=closing.end())
+    root = _yaml_root(doc)
+    if root is None:
+        return (), {}, doc.body_start
+    keys: list[str] = []
+    strings: dict[str, str] = {}
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value in keys:
+            raise DocumentError("front-matter keys must be plain, distinct names", path,
+                                doc.front_matter_line + key_node.start_mark.line)
+        keys.append(key_node.value)
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == _STR_TAG:
+            strings[key_node.value] = value_node.value
+    return tuple(keys), strings, doc.body_start
 
 
 def document_parts(doc: Document) -> list:
@@ -283,14 +308,10 @@ def _check_tags(doc: Document, node: yaml.Node) -> None:
             stack.extend(current.value)
 
 
-def _read_yaml(doc: Document) -> tuple[tuple[str, ...], dict[str, FrontMatterValue]]:
-    """Check the front matter and find where each top-level string value is written.
-
-    Only parsing happens here (in C); turning it into data waits for
-    :attr:`Document.metadata`.
-    """
+def _yaml_root(doc: Document) -> yaml.MappingNode | None:
+    """The front matter's top-level mapping as libyaml reads it (None if empty), tags checked."""
     if not doc.front_matter.strip():
-        return (), {}
+        return None
     loader = _SafeLoader(doc.front_matter)
     try:
         root = loader.get_single_node()
@@ -299,12 +320,24 @@ def _read_yaml(doc: Document) -> tuple[tuple[str, ...], dict[str, FrontMatterVal
     finally:
         loader.dispose()
     if root is None:
-        return (), {}
+        return None
     if not isinstance(root, yaml.MappingNode):
         raise DocumentError(
             "front matter must be a mapping of keys to values", doc.path, doc.front_matter_line
         )
     _check_tags(doc, root)
+    return root
+
+
+def _read_yaml(doc: Document) -> tuple[tuple[str, ...], dict[str, FrontMatterValue]]:
+    """Check the front matter and find where each top-level string value is written.
+
+    Only parsing happens here (in C); turning it into data waits for
+    :attr:`Document.metadata`.
+    """
+    root = _yaml_root(doc)
+    if root is None:
+        return (), {}
     first_line = doc.front_matter_line
     seen: dict[str, int] = {}
     scalars: dict[str, FrontMatterValue] = {}

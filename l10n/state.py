@@ -131,12 +131,25 @@ class StageState:
         self.root = root
         self.name = name
         self._pending: dict[str, list | None] = {}  # slug -> new record (None: forget)
+        # A stage never run in this project (a first run, or after a change of
+        # settings) looks nothing up, in this process or the workers it forks.
+        self._has_records = self._any_record()
+
+    def _any_record(self) -> bool:
+        try:
+            connection = _database(self.root, create=False)
+            return connection is not None and connection.execute(
+                "SELECT 1 FROM stages WHERE stage = ? LIMIT 1", (self.name,)).fetchone() is not None
+        except sqlite3.Error:
+            return True  # let each lookup fail (and be ignored) on its own
 
     def record(self, slug: str) -> list | None:
         """What the stage recorded for a sheet last run, if anything.
 
         Safe in a forked worker: the connection is the calling process's own.
         """
+        if not self._has_records:
+            return None
         try:
             connection = _database(self.root, create=False)
             if connection is None:
@@ -156,6 +169,7 @@ class StageState:
         if not self._pending:
             return
         pending, self._pending = self._pending, {}
+        self._has_records = True
         try:
             connection = _database(self.root, create=True)
             with connection:

@@ -9,6 +9,7 @@ import pytest
 from l10n.build import build_sheet
 from l10n.catalog import template_for, update_catalog
 from l10n.document import parse_document, read_document
+from l10n.errors import L10nError
 from l10n.segment import segment_document
 
 from conftest import prepare, CASES, SEEDS, fill_identity, run_l10n
@@ -118,3 +119,21 @@ def test_a_sheet_without_a_language_key_gets_one():
     doc = parse_document("---\ntitle: X\n---\nText.\n", "s.md")
     built = build_sheet(doc, segment_document(doc), _catalog_for(doc, segment_document(doc), {}), "fr").text
     assert built.startswith("---\ntitle: X\nlanguage: fr\ntranslationSource: s.md\n")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda text: text.replace("title:", "title: [", 1), "front matter broke"),
+    (lambda text: text.replace("language: es", "language: en", 1), "language key is wrong"),
+    (lambda text: text.replace("\ntitle:", "\nname:", 1), "lost front-matter key 'title'"),
+    (lambda text: text.replace("\n## ", "\n- ", 1), "changes the sheet's layout"),
+])
+def test_a_built_sheet_that_no_longer_reads_as_its_source_is_never_written(damage, message):
+    """The last check before writing: each way a build could go wrong is caught."""
+    from l10n.build import _verify
+
+    doc = parse_document((SEEDS / "bortezomib.md").read_text(), "seeds/bortezomib.md")
+    segments = segment_document(doc, ("title",))
+    good = build_sheet(doc, segments, polib.POFile(), "es").text
+    _verify(doc, good, segments, "es")
+    with pytest.raises(L10nError, match=message):
+        _verify(doc, damage(good), segments, "es")

@@ -7,7 +7,7 @@ import pytest
 from l10n.document import format_yaml_scalar, front_matter_values, parse_document, read_document
 from l10n.errors import DocumentError
 
-from conftest import SEEDS
+from conftest import CASES, SEEDS
 
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.md")), ids=lambda p: p.stem)
@@ -111,3 +111,33 @@ def test_the_yaml_import_shortcut_matches_exactly_what_yaml_would_and_takes_effe
                "print(yaml.reader.Reader.NON_PRINTABLE.pattern == l10n.document.YAML_NON_PRINTABLE_COMPLEMENT)")
     shown = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.md")) + sorted(CASES.glob("*.md")), ids=lambda p: p.name)
+def test_the_front_matter_outline_agrees_with_the_parsed_document(path):
+    from l10n.document import front_matter_outline
+    from l10n.errors import L10nError
+
+    text = path.read_bytes().decode("utf-8")
+    try:
+        doc = parse_document(text, path.name)
+    except L10nError as err:
+        with pytest.raises(L10nError) as caught:
+            front_matter_outline(text, path.name)
+        assert (caught.value.path, caught.value.line) == (err.path, err.line)
+        return
+    keys, strings, body_start = front_matter_outline(text, path.name)
+    assert keys == doc.keys and body_start == doc.body_start
+    assert strings == {key: value.value for key, value in doc.scalars.items()}
+
+
+@pytest.mark.parametrize("front_matter", ["a: [1\n", "- a\n", "a: !!python/object:os.system x\n", "a: 1\na: 2\n"])
+def test_the_front_matter_outline_refuses_what_parse_document_refuses(front_matter):
+    from l10n.document import front_matter_outline
+    from l10n.errors import L10nError
+
+    text = f"---\n{front_matter}---\nBody\n"
+    with pytest.raises(L10nError):
+        parse_document(text, "x.md")
+    with pytest.raises(L10nError):
+        front_matter_outline(text, "x.md")

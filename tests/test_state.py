@@ -47,3 +47,18 @@ def test_a_second_run_skips_every_sheet_and_a_damaged_cache_is_rebuilt(project):
 
     with sqlite3.connect(project / ".l10n" / "cache.sqlite") as database:
         assert database.execute("SELECT count(*) FROM stages").fetchone()[0] == 4
+
+
+def test_a_stage_without_records_looks_nothing_up_and_one_with_records_finds_them(tmp_path):
+    from pathlib import Path
+
+    from l10n.state import StageState
+
+    first = StageState(tmp_path, "build-es")
+    assert first.record("a") is None and not first._has_records
+    first.remember("a", "print", Path(tmp_path / "out.md"), [[1, 2]], "settings")
+    first.save()
+    assert first.record("a") == ["print", None, [[1, 2]], "settings"]  # the same object, after saving
+    assert StageState(tmp_path, "build-es").record("a") == ["print", None, [[1, 2]], "settings"]
+    other = StageState(tmp_path, "build-fr")  # records of another stage do not count
+    assert not other._has_records and other.record("a") is None
