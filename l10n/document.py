@@ -283,6 +283,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Tags the safe loader builds plain data from; anything else (!!python/object,
 # a custom !tag) would build an object, so a sheet using one is refused.
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "binary", "seq", "map", "set",
@@ -308,17 +309,23 @@ def _check_tags(doc: Document, node: yaml.Node) -> None:
             stack.extend(current.value)
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """libyaml's node graph of one YAML document: tags resolved, no Python objects built."""
+    loader = _SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _yaml_root(doc: Document) -> yaml.MappingNode | None:
     """The front matter's top-level mapping as libyaml reads it (None if empty), tags checked."""
     if not doc.front_matter.strip():
         return None
-    loader = _SafeLoader(doc.front_matter)
     try:
-        root = loader.get_single_node()
+        root = _compose(doc.front_matter)
     except yaml.YAMLError as err:
         raise _yaml_error(doc, err) from None
-    finally:
-        loader.dispose()
     if root is None:
         return None
     if not isinstance(root, yaml.MappingNode):
@@ -352,7 +359,7 @@ def _read_yaml(doc: Document) -> tuple[tuple[str, ...], dict[str, FrontMatterVal
                 line,
             )
         seen[key_node.value] = line
-        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == "tag:yaml.org,2002:str":
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == _STR_TAG:
             start = doc.front_matter_start + value_node.start_mark.index
             end = doc.front_matter_start + value_node.end_mark.index
             # Block scalars (| and >) end after their final line break; keep it.
@@ -380,21 +387,16 @@ def _reads_back_plain(value: str) -> bool:
 
     The node graph says so without building Python objects, in half the time.
     """
-    loader = _SafeLoader(f"k: {value}")
     try:
-        root = loader.get_single_node()
+        root = _compose(f"k: {value}")
     except yaml.YAMLError:
         return False
-    finally:
-        loader.dispose()
     if not isinstance(root, yaml.MappingNode) or len(root.value) != 1:
         return False
     key, node = root.value[0]
     return (isinstance(key, yaml.ScalarNode) and key.tag == _STR_TAG and key.value == "k"
             and isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG and node.value == value)
 
-
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @lru_cache(maxsize=4096)  # the same values ("es", "reviewed", a title) recur on every sheet

@@ -205,6 +205,34 @@ def _joined(block: str) -> str | None:
         return None
 
 
+def _comment_fields(comments: str, wanted: bool) -> dict:
+    """An entry's fields from its comment lines; only its flags unless ``wanted``."""
+    flags: list[str] = []
+    if not wanted:
+        if "#," in comments:
+            for body in comments[:-1].split("\n"):
+                if body[1:2] == ",":
+                    _read_flags(flags, body.rstrip())
+        return {"flags": flags}
+    tcomment: list[str] = []
+    comment: list[str] = []
+    occurrences: list[tuple[str, str]] = []
+    if comments:
+        for body in comments[:-1].split("\n"):
+            body = body.rstrip()
+            marker = body[1:2]
+            if marker == ".":
+                comment.append(body[3:] if body[2:3] == " " else body[2:])
+            elif marker == ":":
+                _read_references(occurrences, body)
+            elif marker == ",":
+                _read_flags(flags, body)
+            else:
+                tcomment.append(body[2:] if body[1:2] == " " else body[1:])
+    return {"tcomment": "\n".join(tcomment), "comment": "\n".join(comment), "occurrences": occurrences,
+            "flags": flags}
+
+
 def _scan_common_entries(text: str, comments_wanted: bool = True) -> tuple[list[polib.POEntry], int, int]:
     """Read entries in the common layout from the start of ``text``.
 
@@ -224,42 +252,11 @@ def _scan_common_entries(text: str, comments_wanted: bool = True) -> tuple[list[
                 break  # an unknown escape: the line reader reports it
         if msgid is None or msgstr is None:
             break
-        flags: list[str] = []
-        if not comments_wanted:
-            if comments and "#," in comments:
-                for body in comments[:-1].split("\n"):
-                    if body[1:2] == ",":
-                        _read_flags(flags, body.rstrip())
-            end = match.end()
-            entries.append(new_entry({
-                "msgid": msgid, "msgstr": msgstr, "msgctxt": context, "flags": flags, "linenum": line,
-                "msgstr_line": line + count("\n", offset, match.start("msgstr_line")),
-            }))
-            line += count("\n", offset, end)
-            offset = end
-            continue
-        tcomment: list[str] = []
-        comment: list[str] = []
-        occurrences: list[tuple[str, str]] = []
-        if comments:
-            for body in comments[:-1].split("\n"):
-                body = body.rstrip()
-                marker = body[1:2]
-                if marker == ".":
-                    comment.append(body[3:] if body[2:3] == " " else body[2:])
-                elif marker == ":":
-                    _read_references(occurrences, body)
-                elif marker == ",":
-                    _read_flags(flags, body)
-                else:
-                    tcomment.append(body[2:] if body[1:2] == " " else body[1:])
         end = match.end()
-        entries.append(new_entry({
-            "msgid": msgid, "msgstr": msgstr, "msgctxt": context, "msgstr_plural": {},
-            "tcomment": "\n".join(tcomment), "comment": "\n".join(comment),
-            "occurrences": occurrences, "flags": flags, "linenum": line,
-            "msgstr_line": line + count("\n", offset, match.start("msgstr_line")),
-        }))
+        fields = _comment_fields(comments, comments_wanted)
+        fields.update(msgid=msgid, msgstr=msgstr, msgctxt=context, linenum=line,
+                      msgstr_line=line + count("\n", offset, match.start("msgstr_line")))
+        entries.append(new_entry(fields))
         line += count("\n", offset, end)
         offset = end
     return entries, offset, line

@@ -72,12 +72,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
 from .document import Document, FrontMatterValue, format_yaml_scalar, front_matter_values
 from .errors import DocumentError, TranslationError
 from .markdown import (
+    EVENT_END,
+    EVENT_START,
     INLINE_CONTAINERS,
     Event,
     _content_start,
@@ -181,8 +182,6 @@ def _has_letters(text: str) -> bool:
 # Inline events that leave a block's text as it is: a block of only these (most
 # headings and many paragraphs) becomes its source text, placeholder-free.
 _PLAIN_INLINE = frozenset({"Text", "Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
-_EVENT_START = itemgetter(3)
-_EVENT_END = itemgetter(4)
 
 
 class _Block:
@@ -215,8 +214,8 @@ def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None
         while end > start and text[end - 1] in " \t":
             end -= 1
     else:
-        start = _content_start(text, min(map(_EVENT_START, events)), block.start)
-        end = max(map(_EVENT_END, events))
+        start = _content_start(text, min(map(EVENT_START, events)), block.start)
+        end = max(map(EVENT_END, events))
     if start >= end:
         return None
     line = doc.line_at(offset + start)
