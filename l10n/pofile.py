@@ -205,6 +205,9 @@ def _joined(block: str) -> str | None:
         return None
 
 
+_NO_COMMENTS: dict = {}  # new_entry gives each entry its own empty lists
+
+
 def _comment_fields(comments: str, wanted: bool) -> dict:
     """An entry's fields from its comment lines; only its flags unless ``wanted``."""
     flags: list[str] = []
@@ -217,18 +220,17 @@ def _comment_fields(comments: str, wanted: bool) -> dict:
     tcomment: list[str] = []
     comment: list[str] = []
     occurrences: list[tuple[str, str]] = []
-    if comments:
-        for body in comments[:-1].split("\n"):
-            body = body.rstrip()
-            marker = body[1:2]
-            if marker == ".":
-                comment.append(body[3:] if body[2:3] == " " else body[2:])
-            elif marker == ":":
-                _read_references(occurrences, body)
-            elif marker == ",":
-                _read_flags(flags, body)
-            else:
-                tcomment.append(body[2:] if body[1:2] == " " else body[1:])
+    for body in comments[:-1].split("\n"):
+        body = body.rstrip()
+        marker = body[1:2]
+        if marker == ".":
+            comment.append(body[3:] if body[2:3] == " " else body[2:])
+        elif marker == ":":
+            _read_references(occurrences, body)
+        elif marker == ",":
+            _read_flags(flags, body)
+        else:
+            tcomment.append(body[2:] if body[1:2] == " " else body[1:])
     return {"tcomment": "\n".join(tcomment), "comment": "\n".join(comment), "occurrences": occurrences,
             "flags": flags}
 
@@ -253,10 +255,11 @@ def _scan_common_entries(text: str, comments_wanted: bool = True) -> tuple[list[
         if msgid is None or msgstr is None:
             break
         end = match.end()
-        fields = _comment_fields(comments, comments_wanted)
-        fields.update(msgid=msgid, msgstr=msgstr, msgctxt=context, linenum=line,
-                      msgstr_line=line + count("\n", offset, match.start("msgstr_line")))
-        entries.append(new_entry(fields))
+        entries.append(new_entry({
+            **(_comment_fields(comments, comments_wanted) if comments else _NO_COMMENTS),
+            "msgid": msgid, "msgstr": msgstr, "msgctxt": context, "linenum": line,
+            "msgstr_line": line + count("\n", offset, match.start("msgstr_line")),
+        }))
         line += count("\n", offset, end)
         offset = end
     return entries, offset, line
