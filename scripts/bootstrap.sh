@@ -18,7 +18,7 @@ if ((${#missing[@]})); then
         apt-get update -qq >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
-        echo "bootstrap: warning: cannot install ${missing[*]} (needs apt-get as root); tests that need them are skipped" >&2
+        echo "bootstrap: warning: cannot install ${missing[*]} (needs apt-get as root); tests that need them will fail" >&2
     fi
 fi
 

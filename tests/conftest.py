@@ -24,12 +24,17 @@ front-matter-keys = ["title"]
 
 
 def require_tool(name: str) -> str:
-    """A real external tool; CI must have it (scripts/bootstrap.sh installs it)."""
+    """A real external tool that scripts/bootstrap.sh installs (msgfmt, apertium, chromium).
+
+    Missing, the test fails: the README's test command installs it, so its
+    absence is a broken set-up, not a reason to pass quietly.  A developer
+    without root can set L10N_ALLOW_MISSING_TOOLS=1 to skip instead.
+    """
     path = shutil.which(name)
     if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; scripts/bootstrap.sh should have installed it")
-        pytest.skip(f"{name} is not installed (run scripts/bootstrap.sh)")
+        if os.environ.get("L10N_ALLOW_MISSING_TOOLS") == "1":
+            pytest.skip(f"{name} is not installed (L10N_ALLOW_MISSING_TOOLS=1)")
+        pytest.fail(f"{name} is not installed; run scripts/bootstrap.sh as root (or set L10N_ALLOW_MISSING_TOOLS=1)")
     return path
 
 
