@@ -74,10 +74,23 @@ def worked_project(_worked: Path, tmp_path: Path) -> Path:
     return tmp_path / "project"
 
 
-def test_babel_reads_the_files_exactly_as_written(worked_project: Path):
+def test_babel_reads_what_the_translator_did_and_what_update_changed(worked_project: Path):
+    """Babel, an independent reader, sees the hand-made translations, the changed string
+    fuzzy, the removed one obsolete, and the locale's header."""
     for path in sorted((worked_project / "locales").rglob("*.po*")):
         with open(path, "rb") as handle:
-            read_po(handle, abort_invalid=True)
+            read_po(handle, abort_invalid=True)  # every file parses strictly
+    with open(worked_project / "locales/es/LC_MESSAGES/carfilzomib.po", "rb") as handle:
+        catalog = read_po(handle, abort_invalid=True)
+    assert (catalog.locale.language, catalog.language_team) == ("es", "Spanish")
+    assert catalog["US Brand Name(s)"].string == "Nombre(s) comercial(es) en EE. UU."
+    assert not catalog["US Brand Name(s)"].fuzzy
+    changed = catalog["FDA Approved?"]  # the English changed: the old Spanish kept, fuzzy, old English shown
+    assert changed.string == "Aprobado por la FDA" and changed.fuzzy
+    assert '| msgid "FDA Approved"' in changed.user_comments
+    assert {key: message.string for key, message in catalog.obsolete.items()} == {"Yes": "Sí"}
+    new = catalog["No"]  # new English, filled by the engine: never passed off as reviewed
+    assert new.string and new.fuzzy and any(c.startswith("l10n: machine apertium") for c in new.user_comments)
 
 
 def _quoted(lines: list[str]) -> str:
