@@ -76,6 +76,16 @@ class Config(NamedTuple):
         return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
 
+    def require_locale(self, locale: str) -> None:
+        """Refuse to start a locale the configuration does not list, and say what to add where."""
+        if locale in self.locales:
+            return
+        table = "[tool.l10n] " if self.file.endswith("pyproject.toml") else ""
+        wanted = ", ".join(f'"{name}"' for name in (*self.locales, locale))
+        raise ConfigError(
+            f"locale {locale!r} is not in the configuration: add it to {table}'locales' in this file "
+            f"(locales = [{wanted}]), then run this again", self.file)
+
     def template_path(self, slug: str) -> Path:
         return self.root / self.locales_dir / "templates" / f"{slug}.pot"
 

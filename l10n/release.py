@@ -517,12 +517,14 @@ def _one_sheet(config: Config, locale: str, path: Path, templates, rules, terms,
     problems = list(check_catalog(catalog, config.display(po_path), segments, terms))
     reasons = gate(doc, catalog, template, built, problems, policy, decided)
     published = None
+    counted = tally(catalog, policy)
     if draft or not reasons:
         if built_doc is None:
             built_doc = parse_document(built.text, doc.path)  # raises the parse error, at its line
-        published = publish_sheet(built_doc, locale, config.source_locale, templates, rules, draft, base_url)
+        machine = any(name.startswith("machine") for name in counted.origins)  # the banner says so only then
+        published = publish_sheet(built_doc, locale, config.source_locale, templates, rules, draft, base_url,
+                                  machine)
     links = Counter(c.outcome for c in published.links.changes) if published else Counter()
-    counted = tally(catalog, policy)
     warnings = sum(1 for p in [*english, *problems] if p.severity != ERROR)
     sheet = SheetRelease(
         slug=doc.slug,
