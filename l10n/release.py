@@ -6,16 +6,20 @@ and ``dist/es.tar.gz``.  A sheet is released only when:
 
 * its English file is the one that was reviewed: the sheet's sha256 equals
   the ``X-Source-SHA256`` of its PO file and of its current POT;
-* every string is reviewed: each PO entry is translated and not fuzzy, and
-  the build served every segment a reviewed translation (none refused,
-  untranslated or fuzzy);
-* no QA check (:mod:`l10n.checks`) reports an error, in the PO file or in the
-  English sheet;
+* every string is reviewed (:mod:`l10n.provenance`: translated, not fuzzy,
+  an exact memory match only once confirmed unless
+  ``memory-exact-counts-as-reviewed``), or approved with ``require =
+  "approved"``; and the build served every segment a reviewed translation
+  (none refused, untranslated or fuzzy);
+* no QA check (:mod:`l10n.checks`) reports an error in the PO file, and no
+  error of the English sheet reaches the page (:func:`source_outcomes`)
+  unless the release manager accepted it (``[[tool.l10n.release.accept]]``);
 * the locale's ``ui.po`` is complete (otherwise nothing is released).
 
 Every other sheet is *blocked*: listed in the manifest and on stderr with the
-reasons, and absent from the folder and the archive.  The folder is replaced
-whole, so a sheet released earlier and blocked now is gone.
+reasons, and absent from the folder and the archive.  The folder and the
+archive are replaced together (:func:`_replace_together`), so a sheet
+released earlier and blocked now is gone from both.
 
 Output is reproducible: same inputs, same bytes.  The manifest has no
 clock time; the archive has sorted entries, uid/gid 0, fixed modes, every
