@@ -102,7 +102,8 @@ class Published:
     links: Localized
 
 
-def _environment(folder: Path, translations: gettext.NullTranslations, html: bool) -> jinja2.Environment:
+def _environment(folder: Path, translations: gettext.NullTranslations, html: bool,
+                 fallback_lang: str | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=html,
@@ -119,7 +120,11 @@ def _environment(folder: Path, translations: gettext.NullTranslations, html: boo
         # A ui.po string is text, escaped; Markup's % escapes the values too.
         def text(message: str, **values: Any) -> str:
             chosen, filled = ui_text(translations, message, values)
-            return escape(chosen) % filled
+            shown = escape(chosen) % filled
+            if fallback_lang and chosen == message:
+                # English in a French page: say so, for screen readers and hyphenation.
+                return Markup('<span lang="%s">%s</span>') % (fallback_lang, shown)
+            return shown
     else:
         # In Markdown, '<' could open raw HTML for a later renderer; write entities.
         def text(message: str, **values: Any) -> str:
@@ -133,11 +138,15 @@ def _environment(folder: Path, translations: gettext.NullTranslations, html: boo
     return env
 
 
-def load_templates(folder: Path, translations: gettext.NullTranslations) -> Templates:
-    """Load ``sheet.md.j2`` and ``page.html.j2`` from ``folder``."""
+def load_templates(folder: Path, translations: gettext.NullTranslations, fallback_lang: str | None = None) -> Templates:
+    """Load ``sheet.md.j2`` and ``page.html.j2`` from ``folder``.
+
+    ``fallback_lang``: the language of the templates' own text (the source
+    locale), marked on a ui string the locale has not translated, in HTML.
+    """
     try:
         markdown = _environment(folder, translations, html=False).get_template(UI_TEMPLATES[0])
-        html = _environment(folder, translations, html=True).get_template(UI_TEMPLATES[1])
+        html = _environment(folder, translations, html=True, fallback_lang=fallback_lang).get_template(UI_TEMPLATES[1])
     except jinja2.TemplateSyntaxError as err:
         raise ConfigError(f"template error: {err.message}", err.filename or err.name, err.lineno) from None
     except jinja2.TemplateNotFound as err:

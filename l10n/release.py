@@ -448,7 +448,8 @@ def release(
     released_docs: list[Document] = []
     with tempfile.TemporaryDirectory(prefix="l10n-ui-") as mo_dir:
         translations = compile_ui(config, locale, mo_dir, use_fuzzy=draft)
-        templates = load_templates(templates_dir(config), translations)
+        fallback = config.source_locale if locale.split("_")[0] != config.source_locale.split("_")[0] else None
+        templates = load_templates(templates_dir(config), translations, fallback)
         for path in progress(sources) if progress else sources:
             try:
                 doc, sheet, published, reasons = _one_sheet(config, locale, path, templates, rules, terms, draft,

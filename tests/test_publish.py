@@ -217,6 +217,8 @@ def test_a_locale_without_ui_catalog_or_engine_gets_clean_english_chrome(tmp_pat
         # ...and no claim of machine translation where no engine ran.
         assert "machine translation" not in page
         assert "Draft: this sheet contains text that nobody has reviewed yet, or that is not yet translated." in page
+    html = (folder / "carfilzomib.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in html and '<span lang="en">Last reviewed: December 30, 2025</span>' in html
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert not any(k.startswith("machine") for k in manifest["sheets"][0]["provenance"])
 
