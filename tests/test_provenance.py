@@ -141,7 +141,7 @@ class _Origins(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.sheets: dict[str, dict[str, int]] = {}
-        self.approved: dict[str, int] = {}
+        self.approved: dict[str, dict[str, int]] = {}
         self._sheet = ""
 
     def handle_starttag(self, tag, attrs):
@@ -149,6 +149,9 @@ class _Origins(HTMLParser):
         if tag == "ul" and attrs.get("class") == "origins":
             self._sheet = attrs["data-sheet"]
             self.sheets[self._sheet] = {}
+        elif tag == "tr" and "data-approved" in attrs:
+            self.approved[attrs["data-sheet"]] = {key: int(attrs[f"data-{key}"])
+                                                  for key in ("reviewed", "memory-exact", "approved")}
         elif tag == "li" and "data-origin" in attrs:
             self.sheets[self._sheet][attrs["data-origin"]] = int(attrs["data-count"])
 
@@ -173,6 +176,9 @@ def test_stats_review_page_and_manifest_agree(mixed):
     assert sheets["carfilzomib"]["strings"]["memory-exact"] == released["carfilzomib"]["counts"]["memory-exact"] == 2
     assert sheets["bortezomib"]["strings"]["approved"] == released["bortezomib"]["counts"]["approved"] == 2
     assert released["bortezomib"]["reviewers"] == sheets["bortezomib"]["reviewers"] == {"Ana Ruiz": 2}
+    for slug in expected:
+        assert page.approved[slug] == {key: sheets[slug]["strings"][key] for key in page.approved[slug]} == {
+            key: released[slug]["counts"][key] for key in page.approved[slug]}
     # bortezomib is all reviewed (its seed's scaffolding line blocks it, not its strings).
     assert not any("string(s)" in r for r in released["bortezomib"]["reasons"])
     assert any("filled from translation memory as reviewed and not confirmed" in r
