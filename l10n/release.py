@@ -426,6 +426,7 @@ def release(
 ) -> tuple[Report, list[SheetRelease]]:
     """Build ``dist/<locale>/`` (or the draft folder) and, for a release, its archive."""
     report = Report()
+    recover(dist_dir(config, locale, draft))  # what a killed run left, before anything else
     if not draft:
         not_ready = ui_problems(config, locale)
         if not_ready:

@@ -419,7 +419,14 @@ def test_folder_and_archive_are_replaced_together_even_after_a_kill(project, mon
     assert new != old and _archive_manifest(project) == new
     assert sorted(p.name for p in (project / "dist").iterdir()) == ["es", "es.tar.gz"]
 
-    # And the command line does the same at the start of a run.
+    # And the command line does the same at the start of a run, even one that then releases nothing.
+    (project / "dist" / ".es.ffff0000").mkdir()
+    ui_po = _po(project, "ui")
+    saved = ui_po.read_bytes()
+    ui_po.unlink()
+    assert run_l10n(project, "release", "--locale", "es").returncode == 1
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["es", "es.tar.gz"]
+    ui_po.write_bytes(saved)
     (project / "dist" / ".es.ffff0000").mkdir()
     run_l10n(project, "release", "--locale", "es", check=True)
     assert sorted(p.name for p in (project / "dist").iterdir()) == ["es", "es.tar.gz"]
