@@ -171,9 +171,8 @@ def source_outcomes(
     errors = [p for p in problems if p.severity == ERROR]
     if not errors:
         return []
-    found_in_built: set[str] = set()
-    if built is None:
-        found_in_built = {p.check for p in errors}  # nothing to compare with: assume the worst
+    if built is None:  # nothing to compare with: assume the worst
+        found_in_built = {p.check for p in errors}
     else:
         found_in_built = {p.check for p in check_source(built, segment_document(built, keys)) if p.severity == ERROR}
     outcomes = []
