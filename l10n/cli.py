@@ -65,11 +65,13 @@ def _report(args, report: workflow.Report, title: str) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _locales(config: Config, args) -> list[str]:
+def _locales(config: Config, args, starts: bool = False) -> list[str]:
     if args.locale:
         from .catalog import check_locale
 
         check_locale(args.locale)
+        if starts:  # a command that creates the locale's PO files: only for a configured locale
+            config.require_locale(args.locale)
         return [args.locale]
     return list(config.locales)
 
@@ -83,7 +85,7 @@ def cmd_extract(config: Config, args) -> int:
 def cmd_update(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
     code = EXIT_OK
-    for locale in _locales(config, args):
+    for locale in _locales(config, args, starts=True):
         report = workflow.update(config, locale, sources, _progress(args), args.jobs, args.force, _echo(args))
         code = max(code, _report(args, report, f"update {locale}"))
     return code
@@ -104,7 +106,7 @@ def cmd_run(config: Config, args) -> int:
     sources = workflow.select_sources(config, args.sheets)
     report = workflow.extract(config, sources, _progress(args), args.jobs, args.force, _echo(args))
     code = _report(args, report, "extract")
-    for locale in _locales(config, args):
+    for locale in _locales(config, args, starts=True):
         if code:
             break
         report = workflow.update(config, locale, sources, _progress(args), args.jobs, args.force, _echo(args))

@@ -22,7 +22,7 @@ from typing import Any, Mapping, NamedTuple
 
 from .errors import ConfigError
 
-__all__ = ["Config", "load_config", "CONFIG_FILE"]
+__all__ = ["Config", "load_config", "CONFIG_FILE", "Acceptance", "ReleaseSettings", "release_settings"]
 
 CONFIG_FILE = "l10n.toml"
 
@@ -75,6 +75,16 @@ class Config(NamedTuple):
                 return text
         return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
+
+    def require_locale(self, locale: str) -> None:
+        """Refuse to start a locale the configuration does not list, and say what to add where."""
+        if locale in self.locales:
+            return
+        table = "[tool.l10n] " if self.file.endswith("pyproject.toml") else ""
+        wanted = ", ".join(f'"{name}"' for name in (*self.locales, locale))
+        raise ConfigError(
+            f"locale {locale!r} is not in the configuration: add it to {table}'locales' in this file "
+            f"(locales = [{wanted}]), then run this again", self.file)
 
     def template_path(self, slug: str) -> Path:
         return self.root / self.locales_dir / "templates" / f"{slug}.pot"
@@ -153,4 +163,73 @@ def load_config(project: str | os.PathLike | None = None) -> Config:
         build_dir=settings["build-dir"],
         file=file,
         sections=sections,
+    )
+
+
+# -- [tool.l10n.release] ------------------------------------------------------------------
+
+
+class Acceptance(NamedTuple):
+    """A release manager's recorded decision to ship a sheet despite a problem in its English.
+
+    ``[[tool.l10n.release.accept]]`` with ``sheet``, ``check`` (a source check's
+    name, e.g. "scaffolding"), optional ``line`` (the English sheet's line; any
+    line if absent), optional ``locale`` (any if absent), and ``by`` and
+    ``reason``, which go into the manifest.
+    """
+
+    sheet: str
+    check: str
+    by: str
+    reason: str
+    line: int | None = None
+    locale: str | None = None
+
+    def covers(self, sheet: str, locale: str, check: str, line: int | None) -> bool:
+        return (self.sheet == sheet and self.check == check and self.locale in (None, locale)
+                and self.line in (None, line))
+
+
+class ReleaseSettings(NamedTuple):
+    dist_dir: str = "dist"
+    require: str = "reviewed"  # or "approved"
+    memory_exact_counts_as_reviewed: bool = False
+    accept: tuple[Acceptance, ...] = ()
+
+
+def release_settings(config: Config) -> ReleaseSettings:
+    """``[tool.l10n.release]``, checked: a typo here must not quietly loosen the gate."""
+    table = dict(config.sections.get("release", {}))
+    where = f"{config.file} [tool.l10n.release]" if config.file.endswith("pyproject.toml") else \
+        f"{config.file} [release]"
+    known = {"dist-dir": str, "require": str, "memory-exact-counts-as-reviewed": bool, "accept": list}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting release.{key} (known: {', '.join(known)})", config.file)
+        if not isinstance(value, known[key]):
+            raise ConfigError(f"release.{key} must be a {known[key].__name__}", config.file)
+    if table.get("require", "reviewed") not in ("reviewed", "approved"):
+        raise ConfigError('release.require must be "reviewed" or "approved"', config.file)
+    accepted = []
+    for number, item in enumerate(table.get("accept", []), 1):
+        if not isinstance(item, dict):
+            raise ConfigError(f"release.accept #{number} must be a table ([[...release.accept]])", config.file)
+        unknown = set(item) - {"sheet", "check", "line", "locale", "by", "reason"}
+        missing = [k for k in ("sheet", "check", "by", "reason") if not str(item.get(k, "")).strip()]
+        if unknown or missing:
+            raise ConfigError(
+                f"release.accept #{number} ({where}): "
+                + (f"unknown key(s) {', '.join(sorted(unknown))}; " if unknown else "")
+                + (f"needs {', '.join(missing)} (who accepts what, and why)" if missing else "").rstrip("; "),
+                config.file)
+        line = item.get("line")
+        if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 1):
+            raise ConfigError(f"release.accept #{number}: line must be a line number", config.file)
+        accepted.append(Acceptance(str(item["sheet"]), str(item["check"]), " ".join(str(item["by"]).split()),
+                                   str(item["reason"]).strip(), line, item.get("locale")))
+    return ReleaseSettings(
+        dist_dir=table.get("dist-dir", "dist"),
+        require=table.get("require", "reviewed"),
+        memory_exact_counts_as_reviewed=table.get("memory-exact-counts-as-reviewed", False),
+        accept=tuple(accepted),
     )

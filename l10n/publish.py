@@ -34,7 +34,8 @@ from .markdown import html_renderer
 from .links import ENGLISH, LinkRules, Localized, localize_links
 from .ui import ENGLISH_ONLY_LINK, UI_TEMPLATES
 
-__all__ = ["Templates", "Published", "load_templates", "publish_sheet", "markdown_to_html", "page_url"]
+__all__ = ["Templates", "Published", "Bilingual", "ui_text", "load_templates", "publish_sheet", "markdown_to_html",
+           "page_url"]
 
 _MARKDOWN_SPECIAL = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
@@ -50,6 +51,46 @@ class Templates:
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
 
+    def speaks(self, message: str) -> bool:
+        """Whether the locale's ui catalog translates ``message`` (else the page uses English)."""
+        return self.translations.gettext(message) != message
+
+
+class Bilingual(str):
+    """A value for a ui string, in the reader's language, with its English form beside it.
+
+    A ui string the locale has not translated is shown in English, and so are
+    the values put into it: "Read the original in English", not "Read the
+    original in anglais".  Never a sentence in two languages.
+    """
+
+    fallback: str
+
+    def __new__(cls, value: str, fallback: str) -> "Bilingual":
+        made = super().__new__(cls, value)
+        made.fallback = fallback
+        return made
+
+
+def _english(values: dict) -> dict:
+    return {key: getattr(value, "fallback", value) for key, value in values.items()}
+
+
+def ui_text(translations: gettext.NullTranslations, message: str, values: dict) -> tuple[str, dict]:
+    """The ui string to show and the values to fill in: the locale's, or all English.
+
+    A translation whose placeholders do not fit (an unknown ``%(name)s`` in
+    ui.po) falls back to English rather than stopping the build.
+    """
+    translated = translations.gettext(message)
+    if translated != message:
+        try:
+            translated % values
+            return translated, values
+        except (KeyError, ValueError, TypeError):
+            pass
+    return message, _english(values)
+
 
 @dataclass(frozen=True)
 class Published:
@@ -61,7 +102,8 @@ class Published:
     links: Localized
 
 
-def _environment(folder: Path, translations: gettext.NullTranslations, html: bool) -> jinja2.Environment:
+def _environment(folder: Path, translations: gettext.NullTranslations, html: bool,
+                 fallback_lang: str | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=html,
@@ -72,25 +114,39 @@ def _environment(folder: Path, translations: gettext.NullTranslations, html: boo
         lstrip_blocks=not html,
         undefined=jinja2.StrictUndefined,
     )
+    # Old-style callables, so that ui_text sees the values and can fall back to
+    # English for the message and its values together.
     if html:
-        # Jinja's newstyle gettext treats a translation as markup when
-        # autoescaping; escape it first, so a ui.po string is text too.
-        def text(message: str) -> str:
-            return escape(translations.gettext(message))
+        # A ui.po string is text, escaped; Markup's % escapes the values too.
+        def text(message: str, **values: Any) -> str:
+            chosen, filled = ui_text(translations, message, values)
+            shown = escape(chosen) % filled
+            if fallback_lang and chosen == message:
+                # English in a French page: say so, for screen readers and hyphenation.
+                return Markup('<span lang="%s">%s</span>') % (fallback_lang, shown)
+            return shown
     else:
         # In Markdown, '<' could open raw HTML for a later renderer; write entities.
-        def text(message: str) -> str:
-            return translations.gettext(message).translate(_MARKDOWN_SPECIAL)
+        def text(message: str, **values: Any) -> str:
+            chosen, filled = ui_text(translations, message, values)
+            return chosen.translate(_MARKDOWN_SPECIAL) % filled
 
-    env.install_gettext_callables(text, lambda s, p, n: text(s if n == 1 else p), newstyle=True)
+    def ntext(singular: str, plural: str, n: int, **values: Any) -> str:
+        return text(singular if n == 1 else plural, num=n, **values)
+
+    env.install_gettext_callables(text, ntext, newstyle=False)
     return env
 
 
-def load_templates(folder: Path, translations: gettext.NullTranslations) -> Templates:
-    """Load ``sheet.md.j2`` and ``page.html.j2`` from ``folder``."""
+def load_templates(folder: Path, translations: gettext.NullTranslations, fallback_lang: str | None = None) -> Templates:
+    """Load ``sheet.md.j2`` and ``page.html.j2`` from ``folder``.
+
+    ``fallback_lang``: the language of the templates' own text (the source
+    locale), marked on a ui string the locale has not translated, in HTML.
+    """
     try:
         markdown = _environment(folder, translations, html=False).get_template(UI_TEMPLATES[0])
-        html = _environment(folder, translations, html=True).get_template(UI_TEMPLATES[1])
+        html = _environment(folder, translations, html=True, fallback_lang=fallback_lang).get_template(UI_TEMPLATES[1])
     except jinja2.TemplateSyntaxError as err:
         raise ConfigError(f"template error: {err.message}", err.filename or err.name, err.lineno) from None
     except jinja2.TemplateNotFound as err:
@@ -146,12 +202,19 @@ def publish_sheet(
     rules: LinkRules,
     draft: bool = False,
     base_url: str = "",
+    machine: bool = True,
 ) -> Published:
-    """Markdown and HTML for one built sheet in ``locale``."""
+    """Markdown and HTML for one built sheet in ``locale``.
+
+    ``machine``: whether a draft holds machine translation (its banner says
+    so only then).
+    """
     reader = Locale.parse(locale.replace("-", "_"))
-    source_language = Locale.parse(source_locale.replace("-", "_")).get_display_name(reader)
+    source = Locale.parse(source_locale.replace("-", "_"))
+    source_language = Bilingual(source.get_display_name(reader), source.get_display_name(source))
     # The marker goes into the Markdown body: entities, so it can only ever be text.
-    marker = (templates.gettext(ENGLISH_ONLY_LINK) % {"language": source_language}).translate(_MARKDOWN_SPECIAL)
+    chosen, filled = ui_text(templates.translations, ENGLISH_ONLY_LINK, {"language": source_language})
+    marker = (chosen % filled).translate(_MARKDOWN_SPECIAL)
     localized = localize_links(built, rules, marker)
     doc = parse_document(localized.text, built.path)
     meta = doc.metadata
@@ -162,11 +225,13 @@ def publish_sheet(
         source_lang=source_locale,
         source_language_name=source_language,
         title=str(meta.get("title", doc.slug)),
-        last_reviewed=format_date(reviewed, format="long", locale=reader) if reviewed else "",
+        last_reviewed=Bilingual(format_date(reviewed, format="long", locale=reader),
+                                format_date(reviewed, format="long", locale=source)) if reviewed else "",
         citation=str(meta.get("citation") or meta.get("source") or ""),
         original_url=_http_url(meta.get("url")),
         page_url=page_url(base_url, locale, doc.slug),
         draft=draft,
+        draft_machine=draft and machine,
     )
     markdown = templates.markdown.render(front_matter=doc.text[: doc.body_start], body=doc.body, **values)
     body_html = Markup(markdown_to_html(doc.body, localized.targets(ENGLISH), source_locale))

@@ -6,16 +6,20 @@ and ``dist/es.tar.gz``.  A sheet is released only when:
 
 * its English file is the one that was reviewed: the sheet's sha256 equals
   the ``X-Source-SHA256`` of its PO file and of its current POT;
-* every string is reviewed: each PO entry is translated and not fuzzy, and
-  the build served every segment a reviewed translation (none refused,
-  untranslated or fuzzy);
-* no QA check (:mod:`l10n.checks`) reports an error, in the PO file or in the
-  English sheet;
+* every string is reviewed (:mod:`l10n.provenance`: translated, not fuzzy,
+  an exact memory match only once confirmed unless
+  ``memory-exact-counts-as-reviewed``), or approved with ``require =
+  "approved"``; and the build served every segment a reviewed translation
+  (none refused, untranslated or fuzzy);
+* no QA check (:mod:`l10n.checks`) reports an error in the PO file, and no
+  error of the English sheet reaches the page (:func:`source_outcomes`)
+  unless the release manager accepted it (``[[tool.l10n.release.accept]]``);
 * the locale's ``ui.po`` is complete (otherwise nothing is released).
 
 Every other sheet is *blocked*: listed in the manifest and on stderr with the
-reasons, and absent from the folder and the archive.  The folder is replaced
-whole, so a sheet released earlier and blocked now is gone.
+reasons, and absent from the folder and the archive.  The folder and the
+archive are replaced together (:func:`_replace_together`), so a sheet
+released earlier and blocked now is gone from both.
 
 Output is reproducible: same inputs, same bytes.  The manifest has no
 clock time; the archive has sorted entries, uid/gid 0, fixed modes, every
@@ -35,7 +39,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import tarfile
 import tempfile
@@ -48,12 +51,14 @@ import polib
 
 from . import __version__
 from .build import SheetBuild, build_sheet
-from .catalog import entry_key, is_translated, read_catalog
+from .catalog import entry_key, read_catalog
 from .checks import ERROR, Problem, check_catalog, check_source
-from .config import Config
+from .config import Acceptance, Config, release_settings
 from .document import Document, parse_document, read_document
 from .errors import L10nError
 from .links import ENGLISH, KEPT, LOCALIZED, load_link_rules
+from .approval import approval
+from .provenance import Policy, active, policy_for, status, tally
 from .publish import load_templates, publish_sheet
 from .segment import Segment, segment_document
 from .stats import project_terms
@@ -61,10 +66,15 @@ from .ui import compile_ui, templates_dir, ui_problems
 from .ui import catalog_path as ui_catalog_path
 from .workflow import Report
 
-__all__ = ["SheetRelease", "gate", "provenance", "release", "dist_dir", "archive_bytes"]
+__all__ = ["SheetRelease", "SourceOutcome", "gate", "provenance", "release", "dist_dir", "archive_bytes",
+           "source_outcomes", "recover"]
 
 RELEASED, BLOCKED, DRAFT = "released", "blocked", "draft"
-_PROVENANCE = re.compile(r"^l10n: (machine|memory)\b\s*(.*)$")
+# What became of a problem of the English sheet (check_source) in a release.
+ON_PAGE, ACCEPTED, NOT_ON_PAGE = "blocks", "accepted", "not on the page"
+# Checks whose problem stays on the page whatever the translation says: a
+# translation of leftover template text is leftover template text.
+_ALWAYS_ON_PAGE = frozenset({"scaffolding"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,8 @@ class SheetRelease:
     provenance: Mapping[str, int]
     reasons: tuple[str, ...] = ()
     files: Mapping[str, str] = field(default_factory=dict)  # name -> sha256
+    reviewers: Mapping[str, int] = field(default_factory=dict)  # approver -> strings approved
+    source_problems: tuple["SourceOutcome", ...] = ()
 
     def as_json(self) -> dict:
         data = {
@@ -94,7 +106,10 @@ class SheetRelease:
             "counts": dict(sorted(self.counts.items())),
             "links": dict(sorted(self.links.items())),
             "provenance": dict(sorted(self.provenance.items())),
+            "reviewers": dict(sorted(self.reviewers.items())),
         }
+        if self.source_problems:
+            data["source_problems"] = [o.as_json() for o in self.source_problems]
         if self.reasons:
             data["reasons"] = list(self.reasons)
         if self.files:
@@ -104,12 +119,11 @@ class SheetRelease:
 
 def dist_dir(config: Config, locale: str, draft: bool = False) -> Path:
     """``dist/<locale>`` (or ``dist/<locale>-draft``); ``[tool.l10n.release] dist-dir`` moves ``dist``."""
-    base = config.sections.get("release", {}).get("dist-dir", "dist")
-    return config.root / base / (f"{locale}-draft" if draft else locale)
+    return config.root / release_settings(config).dist_dir / (f"{locale}-draft" if draft else locale)
 
 
-def provenance(catalog: polib.POFile) -> Counter:
-    """Where each active translation came from, from its ``l10n: machine|memory`` comment.
+def provenance(catalog: polib.POFile, policy: Policy = Policy()) -> Counter:
+    """Who or what wrote each active translation (:func:`l10n.provenance.origin`), counted.
 
     >>> po = polib.POFile()
     >>> po.append(polib.POEntry(msgid="a", msgstr="b", tcomment="l10n: machine apertium 3.8.3"))
@@ -118,20 +132,57 @@ def provenance(catalog: polib.POFile) -> Counter:
     >>> sorted(provenance(po).items())
     [('machine apertium 3.8.3', 1), ('translator', 1)]
     """
-    found: Counter = Counter()
-    for entry in catalog:
-        if entry.obsolete or not entry.msgstr:
+    return tally(catalog, policy).origins
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """A problem of the English sheet, and what the release made of it."""
+
+    problem: Problem
+    outcome: str  # ON_PAGE, ACCEPTED or NOT_ON_PAGE
+    accepted: Acceptance | None = None
+
+    def as_json(self) -> dict:
+        data = {"check": self.problem.check, "line": self.problem.line, "message": self.problem.message,
+                "outcome": self.outcome}
+        if self.accepted is not None:
+            data.update({"accepted_by": self.accepted.by, "reason": self.accepted.reason})
+        return data
+
+
+def source_outcomes(
+    doc: Document,
+    problems: Sequence[Problem],
+    built: Document | None,
+    keys: Sequence[str],
+    accepted: Sequence[Acceptance],
+    locale: str,
+) -> list[SourceOutcome]:
+    """Decide, for each error in the English sheet, whether it reaches the released page.
+
+    A problem reaches the page when the same check finds it in the built
+    (translated) sheet too, or when it is of a kind no translation removes
+    (leftover scaffolding: its line is on the page in whatever words).  Mojibake
+    in a sentence the translator wrote correctly does not reach the page, so it
+    does not block.  A problem that reaches the page blocks the release unless
+    the release manager accepted it (``[[tool.l10n.release.accept]]``).
+    """
+    errors = [p for p in problems if p.severity == ERROR]
+    if not errors:
+        return []
+    if built is None:  # nothing to compare with: assume the worst
+        found_in_built = {p.check for p in errors}
+    else:
+        found_in_built = {p.check for p in check_source(built, segment_document(built, keys)) if p.severity == ERROR}
+    outcomes = []
+    for problem in errors:
+        if problem.check not in _ALWAYS_ON_PAGE and problem.check not in found_in_built:
+            outcomes.append(SourceOutcome(problem, NOT_ON_PAGE))
             continue
-        origin = "translator"
-        for line in (entry.tcomment or "").splitlines():
-            match = _PROVENANCE.match(line.strip())
-            if match:
-                kind, rest = match.groups()
-                # "machine <engine> <version>"; memory details vary per match, so count them together
-                origin = f"machine {' '.join(rest.split()[:2])}".strip() if kind == "machine" else "memory"
-                break
-        found[origin] += 1
-    return found
+        rule = next((a for a in accepted if a.covers(doc.slug, locale, problem.check, problem.line)), None)
+        outcomes.append(SourceOutcome(problem, ACCEPTED if rule else ON_PAGE, rule))
+    return outcomes
 
 
 def gate(
@@ -140,8 +191,14 @@ def gate(
     template: polib.POFile | None,
     built: SheetBuild,
     problems: Sequence[Problem],
+    policy: Policy = Policy(),
+    sources: Sequence[SourceOutcome] = (),
 ) -> list[L10nError]:
-    """Every reason ``doc``'s translation may not be released; empty means it may."""
+    """Every reason ``doc``'s translation may not be released; empty means it may.
+
+    ``problems`` are the PO file's check findings; ``sources`` the English
+    sheet's, already decided by :func:`source_outcomes`.
+    """
     po = getattr(catalog, "fpath", None)
     reasons: list[L10nError] = []
     reviewed_hash = catalog.metadata.get("X-Source-SHA256", "")
@@ -160,6 +217,18 @@ def gate(
             reasons.append(L10nError(
                 f"{len(pending)} string(s) {state}, the first: {pending[0].msgid[:50]!r}",
                 po, getattr(pending[0], "linenum", None)))
+    unconfirmed = [e for e in active(catalog) if status(e, policy) == "memory-exact"]
+    if unconfirmed:
+        reasons.append(L10nError(
+            f"{len(unconfirmed)} string(s) filled from translation memory as reviewed and not confirmed for this "
+            f"sheet (approve them, or edit them, or set memory-exact-counts-as-reviewed = true), the first: "
+            f"{unconfirmed[0].msgid[:50]!r}", po, getattr(unconfirmed[0], "linenum", None)))
+    if policy.require == "approved":
+        unsigned = [e for e in active(catalog) if status(e, policy) == "reviewed" and approval(e) is None]
+        if unsigned:
+            reasons.append(L10nError(
+                f"{len(unsigned)} reviewed string(s) not approved by a clinical reviewer (require = \"approved\"), "
+                f"the first: {unsigned[0].msgid[:50]!r}", po, getattr(unsigned[0], "linenum", None)))
     if template is not None:
         have = {entry_key(e) for e in catalog if not e.obsolete}
         missing = [e for e in template if entry_key(e) not in have]
@@ -176,6 +245,13 @@ def gate(
     for problem in problems:
         if problem.severity == ERROR:
             reasons.append(L10nError(f"check {problem.check}: {problem.message}", problem.path, problem.line))
+    for decided in sources:
+        if decided.outcome == ON_PAGE:
+            problem = decided.problem
+            reasons.append(L10nError(
+                f"check {problem.check}: {problem.message} (a problem of the English sheet that would reach the "
+                f"page; fix the English, or accept it: [[tool.l10n.release.accept]] sheet = {doc.slug!r} "
+                f"check = {problem.check!r} line = {problem.line} by = ... reason = ...)", problem.path, problem.line))
     return reasons
 
 
@@ -222,51 +298,101 @@ def archive_bytes(prefix: str, files: Mapping[str, bytes], epoch: int) -> bytes:
     return packed.getvalue()
 
 
-def _replace_folder(target: Path, files: Mapping[str, bytes], epoch: int) -> None:
-    """Make ``target`` hold exactly ``files``: written beside it, then swapped in."""
+# -- replacing the release: folder and archive together ----------------------------------
+#
+# dist/es/ and dist/es.tar.gz are two names, and no rename swaps two names at
+# once.  So both are first written complete into a staging folder
+# (dist/.es.XXXX/), then a marker (dist/.es.swap) naming that folder is
+# written, then each is renamed into place, then the marker goes.  A run killed
+# after the marker leaves a swap that the next run finishes (every step is
+# repeatable); a run killed before it leaves only a staging folder, which the
+# next run deletes.  Either way no one finds a new dist/es/ beside an old
+# es.tar.gz for longer than between two renames.
+
+
+def _marker(target: Path) -> Path:
+    return target.with_name(f".{target.name}.swap")
+
+
+def _staging_folders(target: Path) -> list[Path]:
+    prefix = f".{target.name}."
+    if not target.parent.is_dir():
+        return []
+    return [p for p in target.parent.iterdir() if p.name.startswith(prefix) and p.name != _marker(target).name]
+
+
+def _finish_swap(target: Path, stage: Path, names: Sequence[str]) -> None:
+    """Move each staged name into ``target.parent``, the old one aside; repeatable after a kill."""
+    for name in names:
+        new, current = stage / name, target.parent / name
+        if not new.exists():
+            continue  # moved in by the interrupted run already
+        if current.exists() or current.is_symlink():
+            os.replace(current, stage / f"old-{name}")
+        os.replace(new, current)
+    _marker(target).unlink(missing_ok=True)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def recover(target: Path) -> None:
+    """Finish a swap an interrupted release started, and remove its staging leftovers.
+
+    ``target`` is ``dist/<locale>`` (or the draft folder).  The archive is
+    finished with its folder, because the marker names both.
+    """
+    marker = _marker(target)
+    if marker.exists():
+        recorded = marker.read_text(encoding="utf-8").split("\n")
+        stage = target.parent / recorded[0]
+        if recorded[0] and "/" not in recorded[0] and stage.is_dir():
+            _finish_swap(target, stage, [n for n in recorded[1:] if n and "/" not in n])
+        marker.unlink(missing_ok=True)
+    for leftover in _staging_folders(target):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _replace_together(target: Path, files: Mapping[str, bytes], archive: bytes | None, epoch: int) -> None:
+    """Make ``target`` hold exactly ``files`` and, if given, ``target``.tar.gz hold ``archive``: both or neither."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    recover(target)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    names = [target.name] + ([f"{target.name}.tar.gz"] if archive is not None else [])
     try:
+        folder = stage / target.name
+        folder.mkdir()
         for name, data in files.items():
-            path = staging / name
+            path = folder / name
             path.write_bytes(data)
             os.chmod(path, 0o644)
             os.utime(path, (epoch, epoch))
-        os.chmod(staging, 0o755)
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old)
+        os.chmod(folder, 0o755)
+        if archive is not None:
+            packed = stage / names[1]
+            packed.write_bytes(archive)
+            os.chmod(packed, 0o644)
+            os.utime(packed, (epoch, epoch))
+        marker = _marker(target)
+        tmp = marker.with_name(marker.name + ".tmp")
+        tmp.write_text("\n".join([stage.name, *names]) + "\n", encoding="utf-8")
+        os.replace(tmp, marker)  # from here on, the next run finishes what this one started
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
         raise
+    _finish_swap(target, stage, names)
 
 
-def _write_atomic_bytes(path: Path, data: bytes, epoch: int) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.utime(tmp, (epoch, epoch))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _manifest(locale: str, draft: bool, sheets: Sequence[SheetRelease], ui: Mapping[str, str]) -> bytes:
+def _manifest(locale: str, draft: bool, sheets: Sequence[SheetRelease], ui: Mapping[str, str],
+              policy: Policy) -> bytes:
     data = {
         "format": 1,
         "kind": DRAFT if draft else "release",
         "locale": locale,
         "generator": f"l10n {__version__}",
+        "require": policy.require,
+        "memory_exact_counts_as_reviewed": policy.memory_exact_counts_as_reviewed,
         "ui": dict(ui),
         "released": sorted(s.slug for s in sheets if s.status != BLOCKED),
         "blocked": sorted(s.slug for s in sheets if s.status == BLOCKED),
@@ -275,13 +401,15 @@ def _manifest(locale: str, draft: bool, sheets: Sequence[SheetRelease], ui: Mapp
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _counts(catalog: polib.POFile, built: SheetBuild) -> dict[str, int]:
-    active = [e for e in catalog if not e.obsolete]
+def _counts(catalog: polib.POFile, built: SheetBuild, policy: Policy) -> dict[str, int]:
+    counted = tally(catalog, policy)
     counts = {
-        "strings": len(active),
-        "reviewed": sum(1 for e in active if is_translated(e)),
-        "fuzzy": sum(1 for e in active if e.msgstr and "fuzzy" in e.flags),
-        "untranslated": sum(1 for e in active if not e.msgstr),
+        "strings": counted.total,
+        "reviewed": counted.statuses["reviewed"],
+        "approved": counted.approved,
+        "memory-exact": counted.statuses["memory-exact"],
+        "fuzzy": sum(counted.statuses[s] for s in ("machine", "memory", "changed")),
+        "untranslated": counted.statuses["untranslated"],
     }
     counts.update({f"segments-{k}": v for k, v in sorted(built.counts.items()) if v})
     return counts
@@ -297,6 +425,7 @@ def release(
 ) -> tuple[Report, list[SheetRelease]]:
     """Build ``dist/<locale>/`` (or the draft folder) and, for a release, its archive."""
     report = Report()
+    recover(dist_dir(config, locale, draft))  # what a killed run left, before anything else
     if not draft:
         not_ready = ui_problems(config, locale)
         if not_ready:
@@ -310,6 +439,8 @@ def release(
         return report, []
     settings = config.sections.get("publish", {})
     base_url = settings.get("base-url", "")
+    chosen = release_settings(config)
+    policy = policy_for(config)
     files: dict[str, bytes] = {}
     sheets: list[SheetRelease] = []
     for status in (DRAFT,) if draft else (RELEASED, BLOCKED):
@@ -317,10 +448,12 @@ def release(
     released_docs: list[Document] = []
     with tempfile.TemporaryDirectory(prefix="l10n-ui-") as mo_dir:
         translations = compile_ui(config, locale, mo_dir, use_fuzzy=draft)
-        templates = load_templates(templates_dir(config), translations)
+        fallback = config.source_locale if locale.split("_")[0] != config.source_locale.split("_")[0] else None
+        templates = load_templates(templates_dir(config), translations, fallback)
         for path in progress(sources) if progress else sources:
             try:
-                doc, sheet, published, reasons = _one_sheet(config, locale, path, templates, rules, terms, draft, base_url)
+                doc, sheet, published, reasons = _one_sheet(config, locale, path, templates, rules, terms, draft,
+                                                            base_url, policy, chosen.accept)
             except L10nError as err:
                 report.problems.append(err)
                 continue
@@ -339,24 +472,37 @@ def release(
                 report.lines.append(f"{sheet.slug}: {sheet.status} ({sheet.counts['reviewed']}/"
                                     f"{sheet.counts['strings']} reviewed, {sheet.links.get(LOCALIZED, 0)} links "
                                     f"localized, {sheet.links.get(ENGLISH, 0)} marked English)")
+    report.warnings.extend(_unused_acceptances(config, chosen.accept, sheets, locale))
     if report.problems and not draft:
         return report, sheets  # a release with a broken file in it would be incomplete: write nothing
     stamp = epoch if epoch is not None else _reviewed_epoch(released_docs)
     ui_po = ui_catalog_path(config, locale)
     ui = {"translation": config.display(ui_po), "translation_sha256": _file_hash(ui_po)}
-    files["manifest.json"] = _manifest(locale, draft, sheets, ui)
+    files["manifest.json"] = _manifest(locale, draft, sheets, ui, policy)
     target = dist_dir(config, locale, draft)
-    _replace_folder(target, files, stamp)
+    archive = None if draft else archive_bytes(locale, files, stamp)
+    _replace_together(target, files, archive, stamp)
     report.written.append(target)
-    if not draft:
-        archive = target.with_name(f"{locale}.tar.gz")
-        _write_atomic_bytes(archive, archive_bytes(locale, files, stamp), stamp)
-        report.written.append(archive)
-        report.lines.append(f"{config.display(archive)}: {len(files) - 1} files + manifest")
+    if archive is not None:
+        packed = target.with_name(f"{locale}.tar.gz")
+        report.written.append(packed)
+        report.lines.append(f"{config.display(packed)}: {len(files) - 1} files + manifest")
     return report, sheets
 
 
-def _one_sheet(config: Config, locale: str, path: Path, templates, rules, terms, draft: bool, base_url: str):
+def _unused_acceptances(config: Config, accepted: Sequence[Acceptance], sheets: Sequence[SheetRelease],
+                        locale: str) -> list[L10nError]:
+    """An acceptance that matched nothing: the English was fixed, or the entry names the wrong line."""
+    seen = {s.slug for s in sheets}
+    used = {o.accepted for s in sheets for o in s.source_problems if o.accepted is not None}
+    return [L10nError(f"release.accept for sheet {a.sheet!r} check {a.check!r}"
+                      + (f" line {a.line}" if a.line else "") + " matches no problem of the English sheet "
+                      "that reaches the page: remove it", config.file)
+            for a in accepted if a.sheet in seen and a.locale in (None, locale) and a not in used]
+
+
+def _one_sheet(config: Config, locale: str, path: Path, templates, rules, terms, draft: bool, base_url: str,
+               policy: Policy, accepted: Sequence[Acceptance]):
     """Gate and (if it passes, or for a draft) publish one sheet: (doc, manifest line, pages, reasons)."""
     doc = read_document(path, config.display(path))
     segments: list[Segment] = segment_document(doc, config.front_matter_keys)
@@ -367,14 +513,24 @@ def _one_sheet(config: Config, locale: str, path: Path, templates, rules, terms,
     pot_path = config.template_path(doc.slug)
     template = read_catalog(pot_path, config.display(pot_path)) if pot_path.exists() else None
     built = build_sheet(doc, segments, catalog, locale, include_fuzzy=draft)
-    problems = list(check_source(doc, segments)) + list(
-        check_catalog(catalog, config.display(po_path), segments, terms))
-    reasons = gate(doc, catalog, template, built, problems)
+    try:
+        built_doc: Document | None = parse_document(built.text, doc.path)
+    except L10nError:
+        built_doc = None
+    english = check_source(doc, segments)
+    decided = source_outcomes(doc, english, built_doc, config.front_matter_keys, accepted, locale)
+    problems = list(check_catalog(catalog, config.display(po_path), segments, terms))
+    reasons = gate(doc, catalog, template, built, problems, policy, decided)
     published = None
+    counted = tally(catalog, policy)
     if draft or not reasons:
-        built_doc = parse_document(built.text, doc.path)
-        published = publish_sheet(built_doc, locale, config.source_locale, templates, rules, draft, base_url)
+        if built_doc is None:
+            built_doc = parse_document(built.text, doc.path)  # raises the parse error, at its line
+        machine = any(name.startswith("machine") for name in counted.origins)  # the banner says so only then
+        published = publish_sheet(built_doc, locale, config.source_locale, templates, rules, draft, base_url,
+                                  machine)
     links = Counter(c.outcome for c in published.links.changes) if published else Counter()
+    warnings = sum(1 for p in [*english, *problems] if p.severity != ERROR)
     sheet = SheetRelease(
         slug=doc.slug,
         status=DRAFT if draft else (BLOCKED if reasons else RELEASED),
@@ -382,9 +538,11 @@ def _one_sheet(config: Config, locale: str, path: Path, templates, rules, terms,
         source_sha256=doc.sha256,
         translation=config.display(po_path),
         translation_sha256=_file_hash(po_path),
-        counts=_counts(catalog, built) | {"warnings": sum(1 for p in problems if p.severity != ERROR)},
+        counts=_counts(catalog, built, policy) | {"warnings": warnings},
         links={k: links[k] for k in (LOCALIZED, ENGLISH, KEPT) if published},
-        provenance=dict(provenance(catalog)),
+        provenance=dict(counted.origins),
         reasons=tuple(str(r) for r in reasons),
+        reviewers=dict(counted.reviewers),
+        source_problems=tuple(decided),
     )
     return doc, sheet, published, reasons

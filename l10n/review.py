@@ -1,7 +1,8 @@
 """A static HTML review page per locale, for reviewers who do not use a PO editor.
 
 For every sheet: each string's English and translation side by side with its
-status (reviewed / machine / memory / changed / untranslated), the QA problems
+status (:mod:`l10n.provenance`: reviewed / memory-exact / machine / memory /
+changed / untranslated), who or what wrote it, who approved it, the QA problems
 of that string next to it, and the translated sheet rendered as a patient
 would read it (a draft: unreviewed text included, and marked so).
 
@@ -29,6 +30,8 @@ from .document import parse_document
 from .errors import L10nError
 from .files import write_text_atomic
 from .markdown import html_renderer
+from .approval import approval
+from .provenance import STATUSES, origin
 from .stats import SheetState, SheetStats, entry_status
 
 __all__ = ["Row", "SheetReview", "TEMPLATE", "sheet_review", "render_page", "patient_html", "write_page"]
@@ -46,7 +49,9 @@ class Row:
     source: str
     translation: str
     status: str
-    note: str  # where a fuzzy translation came from (the translator comment)
+    origin: str  # who or what wrote the current text (l10n.provenance)
+    approved: str  # "Ana Ruiz, 2026-12-02" when a clinical reviewer approved this text
+    note: str  # the translator comment
     previous: str  # the English it was translated from, when that changed
     targets: tuple[tuple[str, str], ...]  # ("[1]", url): what the placeholders stand for
     problems: tuple[Problem, ...]
@@ -95,7 +100,8 @@ def sheet_review(state: SheetState) -> SheetReview:
         if entry.obsolete or not entry.msgid:
             continue
         line = entry_line(entry)
-        status = entry_status(entry)
+        status = entry_status(entry, state.policy)
+        signed = approval(entry)
         rows.append(
             Row(
                 line=line,
@@ -103,6 +109,8 @@ def sheet_review(state: SheetState) -> SheetReview:
                 source=entry.msgid,
                 translation=entry.msgstr,
                 status=status,
+                origin=origin(entry),
+                approved=f"{signed.reviewer}, {signed.day}" if signed else "",
                 note=entry.tcomment or "",
                 previous=entry.previous_msgid or "",
                 targets=tuple(entry_targets(entry).items()),
@@ -150,7 +158,7 @@ def render_page(states: Sequence[SheetState], locale: str, templates: Path | Non
     """The review page of one locale, as HTML text."""
     folder = templates if templates is not None and (templates / TEMPLATE).is_file() else _TEMPLATES
     sheets = [sheet_review(state) for state in states]
-    return _environment(folder).get_template(TEMPLATE).render(locale=locale, sheets=sheets)
+    return _environment(folder).get_template(TEMPLATE).render(locale=locale, sheets=sheets, statuses=STATUSES)
 
 
 def write_page(path: Path, states: Sequence[SheetState], locale: str, templates: Path | None = None) -> bool:

@@ -176,3 +176,82 @@ def test_screenshot_of_the_spanish_page(tmp_path):
     chromium(target, f"--screenshot={shot}", "--window-size=900,900", tmp=tmp_path)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+# -- a second locale with no engine, no ui catalog and no link rules ---------------------------
+
+import json  # noqa: E402
+import shutil  # noqa: E402
+
+from conftest import SEEDS, run_l10n  # noqa: E402
+
+FRENCH_CONFIG = f"""\
+locales = ["es", "fr"]
+
+[publish]
+templates = "{ROOT / 'templates'}"
+"""
+
+
+def _french(tmp_path: Path) -> Path:
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEEDS / "carfilzomib.md", tmp_path / "seeds")
+    (tmp_path / "l10n.toml").write_text(FRENCH_CONFIG)
+    run_l10n(tmp_path, "extract", check=True)
+    run_l10n(tmp_path, "update", "--locale", "fr", check=True)
+    done = run_l10n(tmp_path, "pretranslate", "--locale", "fr", check=True)
+    assert "no machine translation: no engine for en->fr" in done.stdout  # the bootstrap installs eng-spa only
+    return tmp_path
+
+
+def test_a_locale_without_ui_catalog_or_engine_gets_clean_english_chrome(tmp_path):
+    project = _french(tmp_path)
+    run_l10n(project, "release", "--draft", "--locale", "fr", check=True)
+    folder = project / "dist" / "fr-draft"
+    for name in ("carfilzomib.md", "carfilzomib.html"):
+        page = (folder / name).read_text(encoding="utf-8")
+        # No English sentence with a French word in it ("in anglais", "December" in French)...
+        assert "anglais" not in page and "décembre" not in page
+        assert "(in English)" in page and "Read the original in English" in page
+        assert "Last reviewed: December 30, 2025" in page
+        # ...and no claim of machine translation where no engine ran.
+        assert "machine translation" not in page
+        assert "Draft: this sheet contains text that nobody has reviewed yet, or that is not yet translated." in page
+    html = (folder / "carfilzomib.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in html and '<span lang="en">Last reviewed: December 30, 2025</span>' in html
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(k.startswith("machine") for k in manifest["sheets"][0]["provenance"])
+
+
+def test_a_partly_translated_ui_catalog_never_mixes_within_a_string(tmp_path):
+    project = _french(tmp_path)
+    run_l10n(project, "ui", "--locale", "fr", check=True)
+    po_path = project / "locales" / "fr" / "LC_MESSAGES" / "ui.po"
+    catalog = polib.pofile(str(po_path))
+    catalog.find("(in %(language)s)").msgstr = "(en %(language)s)"
+    # A translator's typo in a placeholder: the string falls back to English instead of crashing.
+    catalog.find("Last reviewed: %(date)s").msgstr = "Dernière révision : %(jour)s"
+    catalog.save()
+    done = run_l10n(project, "release", "--draft", "--locale", "fr")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    page = (project / "dist" / "fr-draft" / "carfilzomib.md").read_text(encoding="utf-8")
+    assert "(en anglais)" in page and "(in English)" not in page
+    assert "Last reviewed: December 30, 2025" in page and "Dernière" not in page
+    assert "Read the original in English" in page
+
+
+def test_update_of_an_unconfigured_locale_says_what_to_add(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEEDS / "carfilzomib.md", tmp_path / "seeds")
+    (tmp_path / "l10n.toml").write_text('locales = ["es"]\n')
+    run_l10n(tmp_path, "extract", check=True)
+    done = run_l10n(tmp_path, "update", "--locale", "fr")
+    assert done.returncode == 2
+    assert "l10n.toml: locale 'fr' is not in the configuration: add it to 'locales'" in done.stderr
+    assert 'locales = ["es", "fr"]' in done.stderr
+    assert not (tmp_path / "locales" / "fr").exists()
+    # In pyproject.toml the table is named too.
+    (tmp_path / "l10n.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nlocales = ["es"]\n')
+    done = run_l10n(tmp_path, "run", "--locale", "fr")
+    assert done.returncode == 2 and "pyproject.toml" in done.stderr and "[tool.l10n] 'locales'" in done.stderr

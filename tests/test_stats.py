@@ -71,13 +71,17 @@ def test_table_and_json_show_the_same_figures():
     rows = [sheet_stats(sample_catalog(), "carfilzomib", "es"), sheet_stats(sample_catalog(), "bortezomib", "es")]
     table = format_table(rows).splitlines()
     assert table[0] == "locale es"
-    assert table[1].split() == ["sheet", "strings", "words", "reviewed", "machine", "memory", "changed",
-                                "untranslated", "errors", "ready"]
-    assert table[3].split() == ["carfilzomib", "3", "8", "1", "(2w)", "1", "(3w)", "-", "-", "1", "(3w)", "-", "no"]
-    assert table[-1].split()[:3] == ["total", "6", "16"]
+    assert table[1].split() == ["sheet", "strings", "words", "reviewed", "memory-exact", "machine", "memory",
+                                "changed", "untranslated", "approved", "errors", "ready"]
+    assert table[3].split() == ["carfilzomib", "3", "8", "1", "(2w)", "-", "1", "(3w)", "-", "-", "1", "(3w)",
+                                "-", "-", "no"]
+    assert table[6].split()[:3] == ["total", "6", "16"]
+    assert table[7:] == ["written by:", "  carfilzomib: machine apertium 3.8.3 1, translator 1",
+                         "  bortezomib: machine apertium 3.8.3 1, translator 1"]
     data = json.loads(stats_json(rows))["locales"]["es"]
-    assert data["total"]["strings"] == {"total": 6, "reviewed": 2, "machine": 2, "memory": 0, "changed": 0,
-                                        "untranslated": 2}
+    assert data["total"]["strings"] == {"total": 6, "reviewed": 2, "memory-exact": 0, "machine": 2, "memory": 0,
+                                        "changed": 0, "untranslated": 2, "approved": 0}
+    assert data["total"]["provenance"] == {"machine apertium 3.8.3": 2, "translator": 2}
     assert data["sheets"][0]["words"]["machine"] == 3 and data["sheets"][1]["ready"] is False
 
 
