@@ -34,7 +34,8 @@ from .files import read_text
 from .masking import Protection
 from .segment import Segment
 
-__all__ = ["Glossary", "GlossaryError", "read_glossary", "parse_glossary", "sheet_terms", "protection", "COLUMNS"]
+__all__ = ["Glossary", "GlossaryError", "read_glossary", "parse_glossary", "sheet_terms", "sheet_names", "SheetNames",
+           "protection", "COLUMNS"]
 
 COLUMNS = ("term", "translation", "note")
 
@@ -102,8 +103,44 @@ _PRONUNCIATION = re.compile(r"\(([A-Za-z]+(?:[- ][A-Za-z]+)+)\)")
 _SUFFIX = re.compile(r"\s+-\s+NCI\s*$")
 
 
+@dataclass(frozen=True)
+class SheetNames:
+    """The names a sheet declares, by kind: its drug, its brands, its pronunciation lines.
+
+    The kinds matter to the checks: a brand or a pronunciation never changes,
+    the drug's generic name may take its Spanish form (:mod:`l10n.drugnames`).
+    """
+
+    drug: str | None = None
+    brands: tuple[str, ...] = ()
+    pronunciations: tuple[str, ...] = ()
+
+
+def sheet_names(segments: Sequence[Segment]) -> SheetNames:
+    """The drug (the title without `` - NCI``), brands and pronunciations a sheet names.
+
+    >>> from l10n.document import parse_document
+    >>> from l10n.segment import segment_document
+    >>> doc = parse_document("---\\ntitle: Carfilzomib - NCI\\n---\\n# Carfilzomib\\n\\n(kar-FIL-zoh-mib)\\n\\n"
+    ...                      "US Brand Name(s)\\n\\nKyprolis, Kyp\\n", "x.md")
+    >>> sheet_names(segment_document(doc))
+    SheetNames(drug='Carfilzomib', brands=('Kyprolis', 'Kyp'), pronunciations=('kar-FIL-zoh-mib',))
+    """
+    drug: str | None = None
+    brands: list[str] = []
+    sounds: list[str] = []
+    for index, seg in enumerate(segments):
+        if seg.key == "front-matter/title" and drug is None:
+            drug = _SUFFIX.sub("", seg.text).strip() or None
+        elif seg.kind == "paragraph" and _PRONUNCIATION.fullmatch(seg.text.strip()):
+            sounds.append(seg.text.strip()[1:-1])
+        elif seg.text.strip().lower().startswith("us brand name") and index + 1 < len(segments):
+            brands.extend(b.strip() for b in re.split(r"[,;\n]", segments[index + 1].text) if b.strip())
+    return SheetNames(drug, tuple(brands), tuple(sounds))
+
+
 def sheet_terms(segments: Sequence[Segment]) -> tuple[str, ...]:
-    """Do-not-translate terms a sheet names itself: drug, brand names, pronunciation.
+    """Do-not-translate terms a sheet names itself: drug, pronunciation, brand names.
 
     >>> from l10n.document import parse_document
     >>> from l10n.segment import segment_document
@@ -112,15 +149,8 @@ def sheet_terms(segments: Sequence[Segment]) -> tuple[str, ...]:
     >>> sheet_terms(segment_document(doc))
     ('Carfilzomib', 'kar-FIL-zoh-mib', 'Kyprolis', 'Kyp')
     """
-    found: list[str] = []
-    for index, seg in enumerate(segments):
-        if seg.key == "front-matter/title":
-            found.append(_SUFFIX.sub("", seg.text).strip())
-        elif seg.kind == "paragraph" and _PRONUNCIATION.fullmatch(seg.text.strip()):
-            found.append(seg.text.strip()[1:-1])
-        elif seg.text.strip().lower().startswith("us brand name") and index + 1 < len(segments):
-            brands = segments[index + 1].text
-            found.extend(b.strip() for b in re.split(r"[,;\n]", brands) if b.strip())
+    names = sheet_names(segments)
+    found = ([names.drug] if names.drug else []) + list(names.pronunciations) + list(names.brands)
     seen: set[str] = set()
     return tuple(t for t in found if t and any(c.isalpha() for c in t) and not (t.lower() in seen or seen.add(t.lower())))
 

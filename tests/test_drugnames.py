@@ -157,3 +157,118 @@ def test_dev_set_generic_names_follow_nci():
     right = sum((spanish_generic(r["en_term"]) or r["en_term"]) == r["es_term"] for r in names)
     assert len(names) >= 40
     assert right / len(names) >= 0.95, f"{right}/{len(names)}"
+
+
+# -- the do-not-translate check, from the translator's side: a PO edit -> `l10n check` -------------
+
+DEX_MSGID = ("With other drugs in adults who have received one to three other therapies. "
+             "It is used with [dexamethasone][1] with or without one of the following drugs:")
+DEX_SPANISH = ("Con otros medicamentos en adultos que han recibido de uno a tres tratamientos. "
+               "Se usa con [{}][1] con o sin uno de los siguientes medicamentos:")
+
+
+def _translate(po_path: Path, changes: dict[str, str]) -> dict[str, int]:
+    """Every entry reviewed as its own msgid, except ``changes``; the PO line of each changed msgstr."""
+    import polib
+
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        entry.msgstr = changes.get(entry.msgid, entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    catalog.save()
+    lines = po_path.read_text(encoding="utf-8").splitlines()
+    found = {}
+    for msgid, msgstr in changes.items():
+        start = next(i for i, line in enumerate(lines) if line.startswith("msgstr ") and msgstr[:30] in line
+                     or line.startswith("msgstr \"\"") and msgstr[:30] in (lines[i + 1] if i + 1 < len(lines) else ""))
+        found[msgid] = start + 1
+    return found
+
+
+def _name_errors(project: Path) -> list[str]:
+    from conftest import run_l10n
+
+    done = run_l10n(project, "check", "--locale", "es", "carfilzomib")
+    return [line for line in done.stderr.splitlines() if "[do-not-translate]" in line]
+
+
+def test_check_accepts_the_spanish_generic_name_and_refuses_a_changed_brand(project):
+    from conftest import prepare
+
+    prepare(project)
+    po = project / "locales/es/LC_MESSAGES/carfilzomib.po"
+    lines = _translate(po, {
+        DEX_MSGID: DEX_SPANISH.format("dexametasona"),  # NCI's Spanish: right
+        "Kyprolis": "Kiprolis",  # a brand name respelled: wrong
+        "(kar-FIL-zoh-mib)": "(kar-fil-zoh-mib)",  # a pronunciation in another case: wrong
+    })
+    errors = _name_errors(project)
+    assert errors == sorted(errors, key=lambda e: int(e.split(":")[1]))
+    assert [e.split(": ", 1)[0] for e in errors] == [
+        f"locales/es/LC_MESSAGES/carfilzomib.po:{lines['(kar-FIL-zoh-mib)']}",
+        f"locales/es/LC_MESSAGES/carfilzomib.po:{lines['Kyprolis']}",
+    ], errors
+    assert "pronunciation line" in errors[0] and "'Kyprolis' is a name" in errors[1]
+
+
+def test_check_refuses_a_wrong_drug_name_and_lets_the_glossary_decide(project):
+    from conftest import prepare
+
+    prepare(project)
+    po = project / "locales/es/LC_MESSAGES/carfilzomib.po"
+    lines = _translate(po, {DEX_MSGID: DEX_SPANISH.format("talidomida")})
+    (error,) = _name_errors(project)
+    assert error.startswith(f"locales/es/LC_MESSAGES/carfilzomib.po:{lines[DEX_MSGID]}: error [do-not-translate]")
+    assert "'dexamethasone'" in error and "'dexametasona'" in error
+
+    # The glossary wins over the rules: kept as is, the Spanish form is an error ...
+    glossary = project / "locales/es/glossary.csv"
+    glossary.write_text("term,translation,note\ndexamethasone,,keep the English name\n", encoding="utf-8")
+    _translate(po, {DEX_MSGID: DEX_SPANISH.format("dexametasona")})
+    (error,) = _name_errors(project)
+    assert "'dexamethasone' is a name: keep it as it is" in error
+    # ... and its own translation is accepted even where the rules say otherwise.
+    glossary.write_text("term,translation,note\ndexamethasone,dexametasona oral,\n", encoding="utf-8")
+    _translate(po, {DEX_MSGID: DEX_SPANISH.format("dexametasona oral")})
+    assert _name_errors(project) == []
+
+
+def _check(msgid: str, msgstr: str, terms, locale: str = "es"):
+    import polib
+
+    from l10n.checks import check_catalog
+
+    catalog = polib.POFile()
+    catalog.metadata = {"Language": locale}
+    catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr, comment="use/p[1] (paragraph)"))
+    return [p.message for p in check_catalog(catalog, "x.po", terms=terms) if p.check == "do-not-translate"]
+
+
+def test_a_sheets_own_generic_name_may_be_spanish_its_brand_may_not():
+    from l10n.checks import Terms
+
+    terms = Terms(frozenset({"Pomalidomide", "Pomalyst"}), generic=frozenset({"Pomalidomide"}))
+    assert _check("Pomalidomide is approved.", "La pomalidomida está aprobada.", terms) == []
+    assert _check("Pomalidomide is approved.", "El Pomalidomide está aprobado.", terms) == []
+    assert _check("Pomalidomide is approved.", "La lenalidomida está aprobada.", terms) == [
+        "'Pomalidomide' is a drug name: write it as in the source or as its Spanish generic name 'Pomalidomida'"]
+    assert _check("Pomalyst is a brand.", "Pomalista es una marca.", terms) == [
+        "'Pomalyst' is a name: keep it as it is in the source"]
+    # French has no Spanish generic names: only the English name will do.
+    assert _check("Pomalidomide is approved.", "La pomalidomida est approuvée.", terms, locale="fr") != []
+    # A glossary's keep-as-is row (no generic allowance) overrides the sheet's.
+    glossary = Terms(frozenset({"pomalidomide"}))
+    assert _check("Pomalidomide is approved.", "La pomalidomida está aprobada.", terms | glossary) != []
+
+
+def test_pronunciations_keep_their_case_inside_a_sentence():
+    from l10n.checks import Terms
+
+    terms = Terms(frozenset({"I-deh-KAB-tuh-jeen"}))
+    assert _check("Say it (I-deh-KAB-tuh-jeen).", "Se dice (I-deh-KAB-tuh-jeen).", terms) == []
+    assert _check("Say it (I-deh-KAB-tuh-jeen).", "Se dice (i-deh-KAB-tuh-jeen).", terms) == [
+        "'I-deh-KAB-tuh-jeen' is a pronunciation: keep it letter for letter, in the same case"]
+    # A whole pronunciation line is never changed, whatever the terms say.
+    assert _check("(SIL-tuh-KAB-tuh-jeen)", "(SIL-tuh-KAB-tuh-yin)", Terms()) != []
+    assert _check("(SIL-tuh-KAB-tuh-jeen)", "(SIL-tuh-KAB-tuh-jeen)", Terms()) == []
