@@ -16,13 +16,23 @@ by default; git-ignored).  It is never the only copy of anything:
 ``exact``
     the same English text was reviewed somewhere: reused as reviewed.
 ``placeables``
-    the English differs only in placeables -- drug and brand names, numbers --
-    (``... about bortezomib and ...`` against the reviewed ``... about
-    carfilzomib and ...``): the reviewed translation with those parts
-    substituted, as fuzzy.  Link targets never differ in a msgid (``[N]``).
+    the English differs only in placeables -- the sheet's names, generic drug
+    names, codes with digits (CD38), numbers -- (``... about bortezomib and
+    ...`` against the reviewed ``... about carfilzomib and ...``): the
+    reviewed translation with those parts substituted, as fuzzy.  Link
+    targets never differ in a msgid (``[N]``).
 ``fuzzy``
     a similar English text (rapidfuzz ratio at or above the threshold): its
     translation, as fuzzy, with the score.
+
+Where several reviewed translations match, the most used wins.  A match never
+brings in another entry's facts: its placeables are swapped for this text's
+own (in Spanish a generic name in its Spanish form, and only with the same
+grammatical gender), or the match is not used; a near match that says
+another number word, frequency, negation or disease (:func:`facts`) is not
+used unless the disease is swapped through the glossary.  A pronunciation
+line is reused only exactly, and a pronunciation or code goes into a swap
+letter for letter.
 """
 
 from __future__ import annotations
