@@ -14,7 +14,8 @@ Everything this module knows is data, read once per process:
     rules (-ide -> -ida, -one -> -ona, -an -> -án ...), ``spelling`` rules
     for the rest of the word (ph -> f, th -> t, y -> i), ``salt`` words
     (*ixazomib citrate* -> *citrato de ixazomib*) and ``not-drug`` words
-    the endings would otherwise take for a name (*alone*, *line*).
+    the endings would otherwise take for a name (*alone*, *line*), and
+    ``brand`` names that look generic (*Adriamycin*).
 ``l10n/data/drugnames-stems.tsv``
     the WHO's INN stems (-mide, -mab, -zomib, -platin ...) that mark an
     unknown word as a generic name.
@@ -45,7 +46,7 @@ from .errors import L10nError
 
 __all__ = ["spanish_generic", "find_generic_names", "is_acceptable", "DrugNamesError"]
 
-_KINDS = ("name", "keep", "ending", "spelling", "salt", "not-drug")
+_KINDS = ("name", "keep", "ending", "spelling", "salt", "not-drug", "brand")
 _WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z-]*[A-Za-z](?![\w-])")
 _MIN_STEM = 2  # "one" -> "ona" is a word, not a name: an ending needs a stem before it
 
@@ -99,8 +100,8 @@ def _spanish() -> _Rules:
             if spanish.count("{}") != 1:
                 raise DrugNamesError("a salt's Spanish needs one {} for the name", where, number)
             salts[key] = spanish
-        elif kind == "not-drug":
-            not_drugs.add(key)
+        elif kind in ("not-drug", "brand"):
+            not_drugs.add(key)  # neither is a generic name: never respelled, never found
         else:
             raise DrugNamesError(f"unknown kind {kind!r} (known: {', '.join(_KINDS)})", where, number)
     ordered = tuple(sorted(endings.items(), key=lambda item: (-len(item[0]), item[0])))

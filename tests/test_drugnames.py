@@ -45,6 +45,10 @@ DEV = Path(__file__).resolve().parents[1].parent.parent / "shared" / "data" / "n
         ("ixazomib citrate", "citrato de ixazomib"),
         ("megestrol acetate", "acetato de megestrol"),
         ("epoetin alfa", "epoetina alfa"),
+        ("copanlisib hydrochloride", "clorhidrato de copanlisib"),
+        ("vincristine sulfate", "sulfato de vincristina"),
+        ("palonosetron", "palonosetrón"),
+        ("interferon", "interferón"),
     ],
 )
 def test_spanish_generic(english, spanish):
@@ -55,7 +59,7 @@ def test_spanish_generic(english, spanish):
     "name",
     ["bortezomib", "carfilzomib", "ixazomib", "daratumumab", "paclitaxel", "autoleucel", "alprostadil",
      "misoprostol", "panobinostat", "Kyprolis", "Velcade", "Carvykti", "MGCD0103", "CD38", "alone", "line",
-     "participate", "", "   "],
+     "participate", "person", "depression", "Adriamycin", "Mithracin", "", "   "],
 )
 def test_unchanged_or_not_a_name(name):
     assert spanish_generic(name) is None
@@ -88,9 +92,11 @@ def test_find_generic_names_known_and_stems():
 
 def test_find_generic_names_unknown_stem_words():
     # Not in the data, found by their INN stems alone.
-    text = "Zanubrutinib, olaparib, oxaliplatin, cabazitaxel, idecabtagene vicleucel."
+    text = "Zanubrutinib, olaparib, oxaliplatin, cabazitaxel, idecabtagene vicleucel, nelarabine, minocycline."
     assert [n for _, _, n in find_generic_names(text)] == [
-        "Zanubrutinib", "olaparib", "oxaliplatin", "cabazitaxel", "idecabtagene vicleucel"]
+        "Zanubrutinib", "olaparib", "oxaliplatin", "cabazitaxel", "idecabtagene vicleucel", "nelarabine", "minocycline"]
+    # a brand that looks generic is not a generic name
+    assert find_generic_names("doxorubicin (Adriamycin)") == [(0, 11, "doxorubicin")]
 
 
 def test_find_generic_names_leaves_codes_and_words():
