@@ -274,6 +274,15 @@ def test_pretranslate_swaps_names_from_another_sheets_reviewed_entries_and_never
             entry.msgstr = CILTA_REVIEWED[entry.msgid]
     assert sum(bool(e.msgstr) for e in catalog) == len(CILTA_REVIEWED)
     catalog.save()
+    # Other reviewed sheets: a pronunciation in lower case first (a swap used to recase the new one
+    # from it), and "Yes" reviewed twice as "Sí" and once, in the sheet first by name, as "Si".
+    for slug, reviewed in (("bortezomib", {"Yes": "Si"}), ("carfilzomib", {"Yes": "Sí", "(kar-FIL-zoh-mib)": "(kar-FIL-zoh-mib)"}),
+                           ("ciltacabtagene-autoleucel", {"Yes": "Sí"})):
+        other = polib.pofile(str(po_dir / f"{slug}.po"))
+        for entry in other:
+            if entry.msgid in reviewed:
+                entry.msgstr = reviewed[entry.msgid]
+        other.save()
 
     run_l10n(project, "pretranslate", "--locale", "es", "--engine", "none", "idecabtagene-vicleucel", check=True)
     drafts = {e.msgid: e for e in polib.pofile(str(po_dir / "idecabtagene-vicleucel.po"))}
@@ -289,10 +298,11 @@ def test_pretranslate_swaps_names_from_another_sheets_reviewed_entries_and_never
                                   "llamado Abecma REMS")
     # the pronunciation is this sheet's own, letter for letter (or left for the translator)
     assert drafts["(I-deh-KAB-tuh-jeen vy-KLOO-sel)"].msgstr in ("", "(I-deh-KAB-tuh-jeen vy-KLOO-sel)")
+    assert drafts["Yes"].msgstr == "Sí" and "fuzzy" not in drafts["Yes"].flags  # the most used translation
     # "at least four lines" is not "al menos una línea": that near match is not used
     four = next(e for k, e in drafts.items() if "at least four lines" in k)
     assert four.msgstr == ""
     # nothing anywhere still names the other drug, its brand or its pronunciation
     for entry in drafts.values():
-        for wrong in ("ciltacabtag", "Carvykti", "SIL-tuh", "autoleucel"):
+        for wrong in ("ciltacabtag", "Carvykti", "SIL-tuh", "autoleucel", "kar-FIL", "i-deh"):
             assert wrong not in entry.msgstr, entry
