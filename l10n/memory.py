@@ -111,7 +111,9 @@ _DISEASE_HEAD = re.compile(
 _STOP = frozenset(
     "a an the of to for in on at by with and or but who that which is are was were be been has have had "
     "treat treats treated treating used use uses help helps other some any this these those its their "
-    "your his her patients people adults children".split()
+    "your his her patients people adults children may might can could will kill kills stop stops block "
+    "blocks prevent prevents against from into about after before being studied called type types form "
+    "forms certain such as also".split()
 )
 
 
