@@ -44,6 +44,7 @@ import polib
 
 from .catalog import entry_key
 from .document import Document
+from .drugnames import find_generic_names, is_acceptable, spanish_generic
 from .errors import TranslationError
 from .markdown import markdown_parser
 from .segment import Placeholder, Segment, render
@@ -86,14 +87,21 @@ class Terms:
 
     ``do_not_translate``: names that must appear in a translation as in the
     source (drug and brand names); ``required``: source term -> the translation
-    a reviewer decided on.
+    a reviewer decided on; ``generic``: the names among ``do_not_translate``
+    that are generic drug names, which may take their Spanish generic form
+    (:mod:`l10n.drugnames`).  In ``a | b`` a name ``b`` lists without calling
+    it generic (a glossary's keep-as-is row) must stay as it is.
     """
 
     do_not_translate: frozenset[str] = frozenset()
     required: Mapping[str, str] = field(default_factory=dict)
+    generic: frozenset[str] = frozenset()
 
     def __or__(self, other: "Terms") -> "Terms":
-        return Terms(self.do_not_translate | other.do_not_translate, {**self.required, **other.required})
+        exact = {t.lower() for t in other.do_not_translate - other.generic}
+        generic = {t for t in self.generic if t.lower() not in exact} | other.generic
+        return Terms(self.do_not_translate | other.do_not_translate, {**self.required, **other.required},
+                     frozenset(generic))
 
 
 # -- the registries -------------------------------------------------------------
@@ -190,11 +198,13 @@ def sheet_terms(catalog: polib.POFile, segments: Sequence[Segment] | None = None
     The rule is :func:`l10n.glossary.sheet_terms`; without the sheet's segments
     it reads the same strings from the PO entries, which are in source order.
     """
+    from .glossary import sheet_names
     from .glossary import sheet_terms as declared
 
     if segments is None:
         segments = [_segment_for(e) for e in catalog if not e.obsolete and e.msgid]
-    return Terms(frozenset(declared(segments)))
+    drug = sheet_names(segments).drug
+    return Terms(frozenset(declared(segments)), generic=frozenset([drug] if drug else []))
 
 
 # -- the runners -----------------------------------------------------------------------
@@ -533,12 +543,72 @@ def _occurs(term: str, text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.I) is not None
 
 
+_SYLLABLES = re.compile(r"[A-Za-z]+(?:[- ][A-Za-z]+){2,}")
+
+
+def _is_pronunciation(term: str) -> bool:
+    """A pronunciation guide: hyphenated syllables, the stressed ones in capitals (kar-FIL-zoh-mib)."""
+    return bool(_SYLLABLES.fullmatch(term)) and term.count("-") >= 2 and any(
+        len(p) > 1 and p.isupper() for p in re.split(r"[- ]", term))
+
+
+def _spanish(entry: Entry) -> bool:
+    return entry.locale.lower().replace("_", "-").split("-")[0] == "es"
+
+
+def _name_problem(term: str, entry: Entry, generic: bool) -> str | None:
+    """Why ``term`` (in the source) is not rightly in the translation, or None if it is.
+
+    The glossary wins: its translation of the term is accepted, and a term it
+    keeps as it is may not take a Spanish form.  A generic drug name may be
+    written in its Spanish generic form (la pomalidomida); a brand name or a
+    pronunciation never changes (a pronunciation not even in case).
+    """
+    wanted = {k.lower(): v for k, v in entry.terms.required.items()}.get(term.lower())
+    if wanted and _occurs(wanted, entry.translation):
+        return None
+    if _is_pronunciation(term):
+        if re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", entry.translation):
+            return None
+        return f"'{term}' is a pronunciation: keep it letter for letter, in the same case"
+    if _occurs(term, entry.translation):
+        return None
+    spanish = spanish_generic(term) if generic and _spanish(entry) else None
+    if spanish and is_acceptable(term, entry.translation):
+        return None
+    if spanish:
+        return f"'{term}' is a drug name: write it as in the source or as its Spanish generic name '{spanish}'"
+    return f"'{term}' is a name: keep it as it is in the source"
+
+
 @_entry_check("do-not-translate", ERROR)
 def check_do_not_translate(entry: Entry) -> Iterator[str]:
-    """Drug and brand names appear in the translation as in the source."""
+    """Names survive: a brand or a pronunciation as in the source, a generic name also in its Spanish form.
+
+    A pronunciation line (``(kar-FIL-zoh-mib)``) is never changed at all.  The
+    generic names the source mentions (found by :func:`l10n.drugnames.find_generic_names`)
+    are held to the same rule as the sheet's own drug.
+    """
+    source = entry.source.strip()
+    if source[:1] + source[-1:] == "()" and _is_pronunciation(source[1:-1]) and entry.translation.strip() != source:
+        yield f"{source} is a pronunciation line: the translation must be the same, letter for letter"
+        return
+    exact = {t.lower() for t in entry.terms.do_not_translate - entry.terms.generic}
+    checked: set[str] = set()
     for term in sorted(entry.terms.do_not_translate):
-        if _occurs(term, entry.source) and not _occurs(term, entry.translation):
-            yield f"'{term}' is a name: keep it as it is in the source"
+        if _occurs(term, entry.source):
+            checked.add(term.lower())
+            problem = _name_problem(term, entry, generic=term in entry.terms.generic and term.lower() not in exact)
+            if problem:
+                yield problem
+    for _start, _end, name in find_generic_names(entry.source):
+        key = " ".join(name.split()).lower()
+        if key in checked or any(_occurs(t, name) for t in checked):
+            continue  # the sheet's own name, or a name inside it, is checked above
+        checked.add(key)
+        problem = _name_problem(" ".join(name.split()), entry, generic=key not in exact)
+        if problem:
+            yield problem
 
 
 @_entry_check("glossary", WARNING)

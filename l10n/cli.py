@@ -457,6 +457,41 @@ COMMANDS.update({
 })
 
 
+def cmd_glossary(config: Config, args) -> int:
+    """The term base: the locales' glossary.csv files, exported to or imported from TBX."""
+    from .glossary import read_glossary
+    from .pretranslate import glossary_path
+    from .termbase import merge_terms, read_tbx, write_tbx
+
+    locales = _locales(config, args)
+    if args.action == "export":
+        glossaries = {loc: read_glossary(glossary_path(config, loc), config.display(glossary_path(config, loc)))
+                      for loc in locales}
+        count = write_tbx(args.file, glossaries, config.source_locale)
+        print(f"glossary {', '.join(locales)}: exported {count} terms to {args.file}")
+        return EXIT_OK
+    found = read_tbx(args.file, config.source_locale, args.file)
+    for locale in locales:
+        mine = [t for t in found if t.locale.lower().replace("_", "-").split("-")[0] == locale.lower().split("_")[0]]
+        path = glossary_path(config, locale)
+        added, same = merge_terms(path, mine, args.file, config.display(path))
+        print(f"glossary {locale}: {added} terms added from {args.file}, {same} already there ({config.display(path)})")
+    return EXIT_OK
+
+
+COMMANDS["glossary"] = (
+    cmd_glossary,
+    "export the glossaries (the term base) to TBX, or add a TBX file's terms to them",
+    "l10n glossary export termbase.tbx              # every locale's glossary.csv, TBX-Basic\n"
+    "  l10n glossary import vendor.tbx --locale es   # adds new terms; a conflicting one stops it",
+    lambda p: (
+        _locale_argument(p),
+        p.add_argument("action", choices=["export", "import"]),
+        p.add_argument("file", metavar="FILE", help="the .tbx file to write or read"),
+    ),
+)
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter, told the terminal's width as shutil would tell it.
 

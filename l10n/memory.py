@@ -16,13 +16,23 @@ by default; git-ignored).  It is never the only copy of anything:
 ``exact``
     the same English text was reviewed somewhere: reused as reviewed.
 ``placeables``
-    the English differs only in placeables -- drug and brand names, numbers --
-    (``... about bortezomib and ...`` against the reviewed ``... about
-    carfilzomib and ...``): the reviewed translation with those parts
-    substituted, as fuzzy.  Link targets never differ in a msgid (``[N]``).
+    the English differs only in placeables -- the sheet's names, generic drug
+    names, codes with digits (CD38), numbers -- (``... about bortezomib and
+    ...`` against the reviewed ``... about carfilzomib and ...``): the
+    reviewed translation with those parts substituted, as fuzzy.  Link
+    targets never differ in a msgid (``[N]``).
 ``fuzzy``
     a similar English text (rapidfuzz ratio at or above the threshold): its
     translation, as fuzzy, with the score.
+
+Where several reviewed translations match, the most used wins.  A match never
+brings in another entry's facts: its placeables are swapped for this text's
+own (in Spanish a generic name in its Spanish form, and only with the same
+grammatical gender), or the match is not used; a near match that says
+another number word, frequency, negation or disease (:func:`facts`) is not
+used unless the disease is swapped through the glossary.  A pronunciation
+line is reused only exactly, and a pronunciation or code goes into a swap
+letter for letter.
 """
 
 from __future__ import annotations
@@ -42,9 +52,10 @@ from rapidfuzz import fuzz, process
 from . import __version__
 from .errors import L10nError
 from .files import write_text_atomic
+from .drugnames import find_generic_names, spanish_generic
 from .masking import _terms_pattern
 
-__all__ = ["Unit", "Match", "Memory", "MemoryIndex", "MemoryFileError", "skeleton", "FUZZY_THRESHOLD"]
+__all__ = ["Unit", "Match", "Memory", "MemoryIndex", "MemoryFileError", "skeleton", "facts", "FUZZY_THRESHOLD"]
 
 FUZZY_THRESHOLD = 75  # rapidfuzz ratio (0-100) at or above which a near match is offered
 _MIN_FUZZY_LENGTH = 12  # "Yes" vs "Yet" scores 67 and means nothing
@@ -81,17 +92,62 @@ class Match:
         return f"l10n: memory {how} from {self.origin}"
 
 
-def skeleton(text: str, terms: Sequence[str]) -> tuple[str, tuple[str, ...]]:
-    """``text`` with placeables (terms, numbers) replaced by slots, and the placeables in order.
+_CODE = re.compile(r"(?<!\w)(?=\w*\d)(?=\w*[^\W\d_])\w+(?!\w)")  # CD38, MGCD0103, 17p, BRCA1
+_PRONUNCIATION = re.compile(r"[A-Za-z]+(?:[- ][A-Za-z]+)*-[A-Za-z]+(?:[- ][A-Za-z]+)*")
 
-    >>> skeleton("About carfilzomib, 20 mg and [x][1].", ["Carfilzomib"])
-    ('About \\x00, \\x00 mg and [x][1].', ('carfilzomib', '20'))
+# Words that carry a fact no swap can fix: a near match that differs in one
+# of them says something else ("at least four" is not "at least three").
+_FACT_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty hundred thousand million first second third "
+    "fourth fifth sixth seventh eighth ninth tenth once twice thrice dozen half single double triple "
+    "daily weekly monthly not no never without cannot nor".split()
+)
+_DISEASE_HEAD = re.compile(
+    r"(?i)(?<![\w-])(?:cancers?|tumou?rs?|neoplasms?|diseases?|syndromes?|disorders?|leuka?emias?|"
+    r"[a-z]+omas?)(?![\w-])"
+)
+# Words that end the description of a disease when reading back from its head word.
+_STOP = frozenset(
+    "a an the of to for in on at by with and or but who that which is are was were be been has have had "
+    "treat treats treated treating used use uses help helps other some any this these those its their "
+    "your his her patients people adults children may might can could will kill kills stop stops block "
+    "blocks prevent prevents against from into about after before being studied called type types form "
+    "forms certain such as also".split()
+)
+
+
+def _is_pronunciation(text: str) -> bool:
+    """A pronunciation guide (kar-FIL-zoh-mib): hyphenated syllables, a stressed one in capitals."""
+    inner = text.strip()
+    inner = inner[1:-1] if inner[:1] + inner[-1:] == "()" else inner
+    return bool(_PRONUNCIATION.fullmatch(inner)) and any(
+        len(p) > 1 and p.isupper() for p in re.split(r"[- ]", inner))
+
+
+def _spans(text: str, pattern: re.Pattern | None, taken: list[tuple[int, int]]) -> None:
+    for m in pattern.finditer(text) if pattern else ():
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            taken.append((m.start(), m.end()))
+
+
+def skeleton(text: str, terms: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """``text`` with placeables replaced by slots, and the placeables in order.
+
+    Placeables are what a swap may change: the sheet's names (``terms``),
+    generic drug names (:func:`l10n.drugnames.find_generic_names`), codes with
+    digits (CD38, MGCD0103) and numbers.
+
+    >>> skeleton("About carfilzomib with dexamethasone, 20 mg and [x][1] for CD38.", ["Carfilzomib"])
+    ('About \\x00 with \\x00, \\x00 mg and [x][1] for \\x00.', ('carfilzomib', 'dexamethasone', '20', 'CD38'))
     """
-    pattern = _terms_pattern(tuple(sorted({t.lower() for t in terms}, key=lambda t: (-len(t), t))))
-    spans = [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
-    for m in _NUMBER.finditer(text):
-        if not any(a < m.end() and m.start() < b for a, b in spans):
-            spans.append((m.start(), m.end()))
+    spans: list[tuple[int, int]] = []
+    _spans(text, _terms_pattern(tuple(sorted({t.lower() for t in terms}, key=lambda t: (-len(t), t)))), spans)
+    for start, end, _name in find_generic_names(text):
+        if not any(a < end and start < b for a, b in spans):
+            spans.append((start, end))
+    _spans(text, _CODE, spans)
+    _spans(text, _NUMBER, spans)
     spans.sort()
     out, found, cursor = [], [], 0
     for start, end in spans:
@@ -102,43 +158,131 @@ def skeleton(text: str, terms: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     return "".join(out), tuple(found)
 
 
-def _substitute(target: str, old: Sequence[str], new: Sequence[str]) -> str | None:
-    """``target`` with each old placeable replaced by the new one, or None if that is unsafe."""
+def facts(text: str, known: Sequence[str] = ()) -> tuple[str, ...]:
+    """What a text says that no swap can change: number and negation words, and diseases.
+
+    A disease is its head word (myeloma, lymphoma, cancer) with the words
+    before it that say which one, or the longest of ``known`` (glossary terms)
+    ending at it.
+
+    >>> facts("Used with two other drugs to treat non-small cell lung cancer, not breast cancer.")
+    ('breast cancer', 'non-small cell lung cancer', 'not', 'two')
+    """
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)]
+    found = [w for w in words if w in _FACT_WORDS or w.endswith(("n't", "n’t"))]
+    found += ["every other"] * len(re.findall(r"(?i)\bevery other\b", text))
+    lowered = text.lower()
+    for head in _DISEASE_HEAD.finditer(text):
+        upto = lowered[: head.end()]
+        known_here = [k for k in known if upto.endswith(k.lower()) and not upto[: len(upto) - len(k)][-1:].isalnum()]
+        if known_here:
+            found.append(max(known_here, key=len).lower())
+            continue
+        before = re.split(r"[,.;:()\[\]]", lowered[: head.start()])[-1]  # this clause only
+        kept: list[str] = []
+        for word in reversed(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", before)[-3:]):
+            if word.lower() in _STOP or word.lower() in _FACT_WORDS:
+                break
+            kept.insert(0, word.lower())
+        found.append(" ".join(kept + [head.group().lower()]))
+    return tuple(sorted(found))
+
+
+def _recase(found: str, replacement: str, verbatim: bool) -> str:
+    """``replacement`` in the case the reviewed text wrote ``found``; a code or pronunciation as it is.
+
+    Title Case is English: a name the reviewed text writes in lower case comes
+    in lower case (``el ciltacabtagén autoleucel``), and one it capitalizes
+    gets only its first letter capitalized.
+    """
+    if verbatim:
+        return replacement
+    if len(found) > 1 and found.isupper():
+        return replacement.upper()
+    words = replacement.split(" ")
+    plain = [w[1:] == w[1:].lower() for w in words]  # no capital after the first letter: not a code
+    words = [w.lower() if ok else w for w, ok in zip(words, plain)]
+    if found[:1].isupper() and plain[0]:
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def _feminine(name: str) -> bool:
+    # Spanish generic names ending in -a are feminine (la pomalidomida); the rest
+    # masculine (el bortezomib, el citrato de ixazomib).
+    return name.split(" ")[0].lower().endswith("a")
+
+
+def _spanish_form(name: str) -> str | None:
+    """The Spanish generic form of a name that is all one generic drug name; brands are never respelled."""
+    spans = find_generic_names(name)
+    if len(spans) == 1 and spans[0][:2] == (0, len(name)):
+        return spanish_generic(name)
+    return None
+
+
+def _substitute(target: str, old: Sequence[str], new: Sequence[str], locale: str = "",
+                verbatim: Sequence[str] = ()) -> str | None:
+    """``target`` with each old placeable replaced by the new one, or None if that is unsafe.
+
+    In Spanish a generic name may be written in its Spanish form in the
+    target (``lenalidomida``); the new name goes in in its Spanish form too,
+    and only if it has the same grammatical gender (``la pomalidomida`` for
+    ``la lenalidomida``, never ``la bortezomib``).
+    """
+    spanish = locale.lower().replace("_", "-").split("-")[0] == "es"
     mapping: dict[str, str] = {}
     for a, b in zip(old, new):
         if mapping.setdefault(a.lower(), b) != b and mapping[a.lower()].lower() != b.lower():
             return None  # one old name would have to become two different new ones
-    changes = {a: b for a, b in mapping.items() if a != b.lower()}
+    changes: dict[str, str] = {}  # what to look for in the target (lower case) -> what to write
+    for a, b in mapping.items():
+        if a == b.lower():
+            continue
+        a_es = _spanish_form(a) if spanish else None
+        b_es = (_spanish_form(b) or b) if spanish else b
+        if spanish and (a_es or b_es != b) and _feminine(a_es or a) != _feminine(b_es):
+            return None  # the article and adjectives around the name would be wrong
+        changes[a] = b_es
+        if a_es:
+            changes[a_es.lower()] = b_es
     if not changes:
         return target
+    keep_case = {v.lower() for v in verbatim}
     pattern = re.compile(
         r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in sorted(changes, key=len, reverse=True)) + r")(?![\w-])",
         re.IGNORECASE,
     )
     seen: set[str] = set()
+    wanted = {a for a in mapping if a != mapping[a].lower()}
 
     def swap(match: re.Match) -> str:
         found = match.group()
-        seen.add(found.lower())
         replacement = changes[found.lower()]
-        if found[:1].isupper():
-            return replacement[:1].upper() + replacement[1:]
-        if found[:1].islower() and not replacement[1:2].isupper():
-            return replacement[:1].lower() + replacement[1:]
-        return replacement
+        seen.add(next(a for a in wanted if found.lower() in (a, (_spanish_form(a) or "").lower() if spanish else a)))
+        return _recase(found, replacement, replacement.lower() in keep_case or _is_pronunciation(replacement)
+                       or bool(_CODE.fullmatch(replacement)))
 
     result = pattern.sub(swap, target)
     # Every changed placeable must have been found: a translation that says
     # "este medicamento" instead of the name cannot be reused blindly.
-    return result if seen == set(changes) else None
+    return result if seen == wanted else None
 
 
 class MemoryIndex:
-    """Reviewed units of one locale, ready for matching."""
+    """Reviewed units of one locale, ready for matching.
 
-    def __init__(self, units: Iterable[Unit], glossary_terms: Sequence[str] = (), threshold: int = FUZZY_THRESHOLD):
+    ``translations`` are the glossary's (English term -> required translation):
+    a near match about another disease is used only when both diseases are
+    glossary terms and the target has the old one's translation, swapped.
+    """
+
+    def __init__(self, units: Iterable[Unit], glossary_terms: Sequence[str] = (), threshold: int = FUZZY_THRESHOLD,
+                 locale: str = "", translations: Mapping[str, str | None] | None = None):
         self.threshold = threshold
+        self.locale = locale
         self.glossary_terms = tuple(glossary_terms)
+        self.translations = {k.lower(): v for k, v in (translations or {}).items() if v}
         self.exact: dict[str, list[Unit]] = {}
         self.shapes: dict[str, list[tuple[Unit, tuple[str, ...]]]] = {}
         for unit in units:
@@ -153,36 +297,67 @@ class MemoryIndex:
 
     @staticmethod
     def _best(units: list[Unit]) -> Unit:
-        """The most common translation; ties go to the first origin by name, for stable output."""
+        """The most used translation; ties go to the first origin by name, for stable output."""
         counts = Counter(u.target for u in units)
         return min(units, key=lambda u: (-counts[u.target], u.origin, u.target))
 
+    def _swap_diseases(self, target: str, old: tuple[str, ...], new: tuple[str, ...]) -> str | None:
+        """``target`` with the old text's diseases replaced by the new one's, through the glossary; or None."""
+        gone = list((Counter(old) - Counter(new)).elements())
+        come = list((Counter(new) - Counter(old)).elements())
+        if len(gone) != len(come) or not gone:
+            return None
+        for a, b in zip(gone, come):
+            a_es, b_es = self.translations.get(a), self.translations.get(b)
+            if not a_es or not b_es:
+                return None  # a number word, a negation, or a disease the glossary does not translate
+            pattern = re.compile(r"(?<![\w-])" + re.escape(a_es) + r"(?![\w-])", re.IGNORECASE)
+            if not pattern.search(target):
+                return None
+            target = pattern.sub(lambda m: _recase(m.group(), b_es, False), target, count=1)
+        return target
+
     def lookup(self, text: str, terms: Sequence[str] = (), accept: Callable[[str], bool] = lambda _: True) -> Match | None:
-        """The best match for ``text`` whose translation ``accept`` takes (e.g. it renders)."""
+        """The best match for ``text`` whose translation ``accept`` takes (e.g. it renders).
+
+        A pronunciation line is only ever reused exactly: a swap would respell it.
+        """
         if text in self.exact:
             unit = self._best(self.exact[text])
             if accept(unit.target):
                 return Match("exact", unit.target, unit.origin)
+        if _is_pronunciation(text):
+            return None
+        verbatim = tuple(t for t in terms if _is_pronunciation(t))
         shape, placeables = skeleton(text, tuple(terms) + self.glossary_terms)
-        for unit, old in sorted(self.shapes.get(shape, ()), key=lambda pair: pair[0].origin):
-            target = _substitute(unit.target, old, placeables)
+        # The most used translation wins here too: counted after the swap, when
+        # the reviewed sheets' different names no longer tell their texts apart.
+        swapped = [(unit, _substitute(unit.target, old, placeables, self.locale, verbatim))
+                   for unit, old in self.shapes.get(shape, [])]
+        counts = Counter(target for _, target in swapped if target is not None)
+        for unit, target in sorted(swapped, key=lambda pair: (-counts[pair[1]], pair[0].origin)):
             if target is not None and accept(target):
                 return Match("placeables", target, unit.origin, 100)
         if len(text) < _MIN_FUZZY_LENGTH or not self.sources:
             return None
+        known = tuple(self.translations)
+        text_facts = facts(text, known)
         for source, score, _ in process.extract(
             text, self.sources, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=5
         ):
             if source == text:
                 continue
             unit = self._best(self.exact[source])
-            # A near match about another drug must not bring that drug's name
-            # (or dose) along: its placeables are substituted, or it is passed over.
+            # A near match about another drug must not bring that drug's name,
+            # code, dose or disease along: those are swapped, or it is passed over.
             _, old = skeleton(unit.source, unit.terms + self.glossary_terms)
             _, new = skeleton(text, tuple(terms) + unit.terms + self.glossary_terms)
-            target = unit.target
+            target: str | None = unit.target
             if [p.lower() for p in old] != [p.lower() for p in new]:
-                target = _substitute(unit.target, old, new) if len(old) == len(new) else None
+                target = _substitute(unit.target, old, new, self.locale, verbatim) if len(old) == len(new) else None
+            unit_facts = facts(unit.source, known)
+            if target is not None and unit_facts != text_facts:
+                target = self._swap_diseases(target, unit_facts, text_facts)
             if target is not None and accept(target):
                 return Match("fuzzy", target, unit.origin, int(score))
         return None

@@ -248,7 +248,8 @@ def pretranslate(
         index = None
         if memory is not None:
             sync_memory(config, locale, memory, {s.path: s.terms for s in sheets})
-            index = MemoryIndex(memory.units(locale), glossary.keep, settings.threshold)
+            index = MemoryIndex(memory.units(locale), glossary.keep, settings.threshold,
+                                locale=locale, translations=glossary.terms)
             report.totals["memory units"] = len(index)
 
         chosen, why_not = _engine_for(engine if engine is not None else settings.engine, config, locale)
