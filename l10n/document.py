@@ -51,13 +51,27 @@ except ImportError:
 from .files import read_text
 
 __all__ = [
+    "MAX_SHEET_SIZE",
+    "MAX_NESTING",
     "Document",
+    "sheet_slug",
+    "sheet_name_problem",
     "FrontMatterValue",
     "parse_document",
     "read_document",
     "front_matter_values",
     "format_yaml_scalar",
 ]
+
+# Limits for hostile input.  A real sheet is 5-40 KB with lists three deep; a
+# 50 MB sheet cost 2.65 GB in 'release --draft', so anything over 2 MiB is
+# refused before it is parsed.
+MAX_SHEET_SIZE = 2 * 1024 * 1024  # bytes of UTF-8
+# Nested list items and block quotes.  Beyond ten, markdown-it (which renders
+# the pages) stops nesting and drops the text (its commonmark preset nests 20
+# levels, two per list), and l10n's segment keys grow with the depth: 10,000
+# nested list markers in a 20 KB sheet took 1.2 GB.
+MAX_NESTING = 10
 
 # Line terminators as CommonMark (and markdown-it) count them.
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -175,7 +189,48 @@ class Document:
 
     @property
     def slug(self) -> str:
-        return os.path.splitext(os.path.basename(self.path))[0]
+        return sheet_slug(self.path)
+
+
+def sheet_slug(path: str | os.PathLike) -> str:
+    """The name a sheet's POT, PO and built files take: its file name without ``.md``.
+
+    The one rule every command uses (it is ``Path(path).stem`` for a sheet):
+    ``os.path.splitext`` would keep ``..md`` whole where ``stem`` gives ``.``.
+
+    >>> sheet_slug("seeds/carfilzomib.md"), sheet_slug("seeds/a.b.md")
+    ('carfilzomib', 'a.b')
+    """
+    name = os.path.basename(os.fspath(path))
+    return name[:-3] if name.endswith(".md") else os.path.splitext(name)[0]
+
+
+def sheet_name_problem(name: str) -> str | None:
+    """Why a file name cannot be a sheet's (None if it can).
+
+    Its slug names the PO files and its path is written into every PO
+    reference (``#: seeds/name.md:12``), where a space separates references
+    and a line break ends the comment: a name with either made a PO file l10n
+    itself rejects.  Hidden names (``.x.md``, ``..md``) are refused too:
+    their slugs make hidden or odd files (``..po``) that tools skip.
+
+    >>> sheet_name_problem("carfilzomib.md") is None
+    True
+    >>> sheet_name_problem("my sheet.md")
+    'a file name with a space or a control character cannot be written in a PO reference'
+    """
+    if name.startswith("."):
+        return "a file name starting with '.' is hidden and would make a hidden PO file"
+    if not name.endswith(".md") or len(name) == 3:
+        return "a sheet's file name is a name followed by '.md'"
+    if not name.isprintable() or any(char.isspace() for char in name):
+        return "a file name with a space or a control character cannot be written in a PO reference"
+    return None
+
+
+def shown_name(text: str) -> str:
+    """A file name as messages show it: one line, control characters escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def read_document(path: str | os.PathLike, display_path: str | None = None) -> Document:
@@ -188,13 +243,18 @@ def read_document(path: str | os.PathLike, display_path: str | None = None) -> D
     return parse_document(text, shown)
 
 
-def parse_document(text: str, path: str) -> Document:
+def parse_document(text: str, path: str, max_size: int = MAX_SHEET_SIZE) -> Document:
     """Split ``text`` into front matter and body; load the YAML safely.
 
     Only plain data is accepted: a YAML tag that would build an object is an
-    error, never executed.
+    error, never executed, and so is a YAML alias (``*name``: 500 bytes of
+    them can stand for billions of values).  A sheet over ``max_size`` bytes,
+    or with lists or quotes nested deeper than :data:`MAX_NESTING`, is
+    refused before any parsing.
     """
+    _check_size(text, path, max_size)
     yaml_start, closing = _front_matter_bounds(text, path)
+    _check_nesting(text, path, closing.end())
     front_matter = text[yaml_start : closing.start()]
     doc = Document(
         path=path,
@@ -208,6 +268,31 @@ def parse_document(text: str, path: str) -> Document:
     object.__setattr__(doc, "keys", keys)
     object.__setattr__(doc, "scalars", scalars)
     return doc
+
+
+def _check_size(text: str, path: str, max_size: int) -> None:
+    # len() counts characters, at most the bytes: encode only when it could matter.
+    if len(text) > max_size or (len(text) * 4 > max_size and len(text.encode("utf-8")) > max_size):
+        raise DocumentError(f"the sheet is larger than {max_size:,} bytes, the limit for one sheet; "
+                            "split it", path)
+
+
+# A line that opens more than MAX_NESTING list items or block quotes: "- - - - ... x",
+# "> > > ...", "1. 1. ...".  (Nesting by indentation alone needs a line of 2n
+# spaces for depth n, so the size limit bounds it: a 2 MiB sheet reaches ~1,400.)
+_CONTAINER = r"(?:>|[-+*](?=[ \t\r\n]|$)|\d{1,9}[.)](?=[ \t\r\n]|$))[ \t]*"
+_TOO_DEEP = re.compile(rf"^[ \t]*(?:{_CONTAINER}){{{MAX_NESTING + 1}}}.*$", re.MULTILINE)
+_THEMATIC_BREAK = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
+
+
+def _check_nesting(text: str, path: str, body_start: int) -> None:
+    """Refuse deep nesting before the Markdown parser sees it (one regex pass, no parse)."""
+    for match in _TOO_DEEP.finditer(text, body_start):
+        if _THEMATIC_BREAK.fullmatch(match.group().rstrip("\r")):  # "- - - - ..." is a rule, not a list
+            continue
+        line = len(_NEWLINE.findall(text, 0, match.start())) + 1
+        raise DocumentError(f"lists or block quotes nested more than {MAX_NESTING} deep; "
+                            "l10n and the page renderer refuse such a sheet", path, line)
 
 
 def _front_matter_bounds(text: str, path: str) -> tuple[int, re.Match]:
@@ -269,11 +354,23 @@ def _line_starts_from(text: str, offset: int):
 
 
 def _yaml_error(doc: Document, err: yaml.YAMLError) -> DocumentError:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line = doc.front_matter_line + mark.line if mark is not None else doc.front_matter_line
+    """Our error for a YAML one, at the line where the trouble begins.
+
+    libyaml's ``problem_mark`` is where it gave up.  For a quote or bracket
+    never closed that is the end of the front matter, lines below the cause;
+    the ``context_mark`` is where the quote or bracket opened, the line to fix.
+    """
+    problem_mark = getattr(err, "problem_mark", None)
+    context_mark = getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err)
-    if getattr(err, "context", None) and "constructor" in str(err.context or "") + problem:
-        problem = f"{err.context}: {problem}"
+    context = getattr(err, "context", None) or ""
+    unclosed = "end of stream" in problem or context.startswith("while parsing a flow")
+    mark = context_mark if (unclosed and context_mark is not None) else (problem_mark or context_mark)
+    line = doc.front_matter_line + mark.line if mark is not None else doc.front_matter_line
+    if context and (unclosed or "constructor" in context + problem):
+        problem = f"{context}: {problem}"
+        if unclosed and problem_mark is not None and mark is context_mark:
+            problem += f" (at line {doc.front_matter_line + problem_mark.line})"
     return DocumentError(f"front matter is not valid YAML: {problem}", doc.path, line)
 
 
@@ -291,10 +388,21 @@ _PLAIN_TAGS = frozenset(
 )
 
 
-def _check_tags(doc: Document, node: yaml.Node) -> None:
+def _check_nodes(doc: Document, node: yaml.Node) -> None:
+    """Refuse tags that would build objects, and aliases; report the first in the text.
+
+    The walk visits nodes in document order and each node once: an alias is
+    the same node met again (an alias bomb is a few nodes met billions of
+    times, and a naive walk took a minute over 500 bytes).
+    """
     stack = [node]
+    seen: set[int] = set()
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            raise DocumentError("front matter uses a YAML alias (*name); aliases are not allowed, "
+                                "write the value out", doc.path, doc.front_matter_line + _first_alias_line(doc))
+        seen.add(id(current))
         if current.tag not in _PLAIN_TAGS:
             raise DocumentError(
                 f"front matter is not valid YAML: the tag {current.tag!r} would build an object; "
@@ -302,11 +410,24 @@ def _check_tags(doc: Document, node: yaml.Node) -> None:
                 doc.path,
                 doc.front_matter_line + current.start_mark.line,
             )
+        # Pushed last to first, so the first in the text comes off the stack first.
         if isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                stack.extend((key, value))
+            for key, value in reversed(current.value):
+                stack.extend((value, key))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            stack.extend(reversed(current.value))
+
+
+def _first_alias_line(doc: Document) -> int:
+    """0-based line of the first alias in the front matter (only when there is one)."""
+    loader = _SafeLoader(doc.front_matter)
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line
+    finally:
+        loader.dispose()
+    return 0
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -332,7 +453,7 @@ def _yaml_root(doc: Document) -> yaml.MappingNode | None:
         raise DocumentError(
             "front matter must be a mapping of keys to values", doc.path, doc.front_matter_line
         )
-    _check_tags(doc, root)
+    _check_nodes(doc, root)
     return root
 
 

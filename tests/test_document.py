@@ -34,7 +34,8 @@ def test_front_matter_value_spans_point_at_the_written_value():
     [
         ("# No front matter\n", 1, "no front matter"),
         ("---\ntitle: x\n\n# never closed\n", 1, "never closed"),
-        ("---\ntitle: x\nbad: [unclosed\nother: 1\n---\nbody\n", 4, "not valid YAML"),
+        # A bracket never closed: the line where it opened, not where libyaml gave up.
+        ("---\ntitle: x\nbad: [unclosed\nother: 1\n---\nbody\n", 3, "not valid YAML"),
         ("---\ntitle: x\nrun: !!python/object/apply:os.system ['touch /tmp/l10n-pwned']\n---\n", 3, "constructor"),
         ("---\ntitle: a\ntitle: b\n---\n", 3, "given twice"),
         ("---\n- a list\n---\n", 2, "mapping"),
@@ -141,3 +142,35 @@ def test_the_front_matter_outline_refuses_what_parse_document_refuses(front_matt
         parse_document(text, "x.md")
     with pytest.raises(L10nError):
         front_matter_outline(text, "x.md")
+
+
+def _front_matter(lines: list[str]) -> str:
+    return "---\n" + "\n".join(lines) + "\n---\n\n# Body\n"
+
+
+def test_an_unterminated_quote_is_reported_where_it_opened():
+    # Line 7 of the file opens a quote never closed; 13 more lines follow, and
+    # libyaml gives up at the end of the front matter: the closing fence, line 21.
+    lines = [f"key{i}: value {i}" for i in range(1, 6)] + ['note: "never closed'] + [f"more{i}: x" for i in range(13)]
+    with pytest.raises(DocumentError) as caught:
+        parse_document(_front_matter(lines), "seeds/q.md")
+    assert caught.value.line == 7, str(caught.value)
+    assert "quoted scalar" in caught.value.message and "(at line 21)" in caught.value.message
+
+
+def test_the_first_python_tag_in_the_text_is_the_one_named():
+    lines = ["title: x", "a: 1", "first: !!python/name:os.system ''", "b: [1, 2]",
+             "second: !!python/object/apply:os.system ['touch /tmp/l10n-pwned']",
+             "third: {k: !!python/tuple [1]}"]
+    with pytest.raises(DocumentError) as caught:
+        parse_document(_front_matter(lines), "seeds/t.md")
+    assert caught.value.line == 4, str(caught.value)  # line 1 is the fence
+    assert "python/name:os.system" in caught.value.message
+    assert not Path("/tmp/l10n-pwned").exists()
+
+
+def test_a_tag_inside_a_nested_value_is_found_in_text_order():
+    lines = ["title: x", "list:", "  - plain", "  - !!python/tuple [1]", "later: !!python/object:x {}"]
+    with pytest.raises(DocumentError) as caught:
+        parse_document(_front_matter(lines), "seeds/t.md")
+    assert caught.value.line == 5 and "python/tuple" in caught.value.message
