@@ -1,4 +1,7 @@
-"""Document: one source sheet, YAML front matter plus Markdown body, kept byte-exact.
+"""Document: one source sheet, front matter plus Markdown body, kept byte-exact.
+
+The front matter is YAML (``---``), TOML (``+++``, as Hugo writes it) or JSON
+(``{ ... }``); :mod:`l10n.front_matter` recognises which, with python-frontmatter.
 
 A :class:`Document` holds the file's text exactly as read (line endings,
 quoting, comments and all) and the offsets of its parts, so that later stages
@@ -17,6 +20,7 @@ import json
 import os
 import re
 import sys
+import tomllib
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any, Mapping, NamedTuple
@@ -37,6 +41,7 @@ if "yaml" not in sys.modules and isinstance(getattr(re, "_cache", None), dict):
 import yaml  # noqa: E402
 
 from .errors import DocumentError
+from .front_matter import detect_format, format_key, format_toml_string, json_members, load_metadata, toml_members
 
 # Importing hashlib loads OpenSSL, 8 ms of every command, for hashing a few
 # kilobytes per sheet, which CPython's own SHA-256 does as well; hashlib is
@@ -61,6 +66,8 @@ __all__ = [
     "read_document",
     "front_matter_values",
     "format_yaml_scalar",
+    "format_scalar",
+    "front_matter_edits",
 ]
 
 # Limits for hostile input.  A real sheet is 5-40 KB with lists three deep; a
@@ -77,6 +84,9 @@ MAX_NESTING = 10
 _NEWLINE = re.compile(r"\r\n?|\n")
 _FENCE_OPEN = re.compile(r"---[ \t]*(?:\r\n?|\n)")
 _FENCE_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n?|\n|\Z)")
+_TOML_OPEN = re.compile(r"\+\+\+[ \t]*(?:\r\n?|\n)")
+_TOML_CLOSE = re.compile(r"\+\+\+[ \t]*(?:\r\n?|\n|\Z)")
+_LINE_END = re.compile(r"[ \t]*(?:\r\n?|\n|\Z)")
 
 
 class FrontMatterValue(NamedTuple):
@@ -86,7 +96,7 @@ class FrontMatterValue(NamedTuple):
     value: Any
     start: int  # offsets into Document.text of the value as written
     end: int
-    style: str | None  # None (plain), "'" or '"'; "|" / ">" for block scalars
+    style: str | None  # YAML: None (plain), "'" or '"', "|" / ">" for block scalars; 'toml"', "toml'", 'json"'
     line: int
 
 
@@ -98,24 +108,25 @@ class Document:
     """
 
     __slots__ = ("path", "text", "front_matter", "front_matter_start", "front_matter_end", "body_start",
-                 "scalars", "keys", "__dict__")  # __dict__ holds the cached properties
+                 "scalars", "keys", "format", "__dict__")  # __dict__ holds the cached properties
 
     path: str
     text: str
-    front_matter: str  # the YAML text between the fences, exactly as written
-    front_matter_start: int  # offset of that YAML text in ``text``
-    front_matter_end: int  # offset of the closing fence line
+    front_matter: str  # YAML/TOML: the text between the fences; JSON: the object, braces included
+    front_matter_start: int  # offset of that text in ``text``
+    front_matter_end: int  # offset just after it (YAML/TOML: the closing fence line)
     body_start: int  # offset of the first body character
     scalars: Mapping[str, FrontMatterValue]  # top-level string values and where they are written
     keys: tuple[str, ...]  # top-level keys, in order
+    format: str  # "yaml", "toml" or "json"
 
     def __init__(self, path: str, text: str, front_matter: str, front_matter_start: int, front_matter_end: int,
                  body_start: int, scalars: Mapping[str, FrontMatterValue] | None = None,
-                 keys: tuple[str, ...] = ()):
+                 keys: tuple[str, ...] = (), format: str = "yaml"):
         for name, value in (("path", path), ("text", text), ("front_matter", front_matter),
                             ("front_matter_start", front_matter_start), ("front_matter_end", front_matter_end),
                             ("body_start", body_start), ("scalars", {} if scalars is None else scalars),
-                            ("keys", keys)):
+                            ("keys", keys), ("format", format)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -139,6 +150,8 @@ class Document:
         """The front matter as data (built on first use: most stages need only ``scalars``)."""
         if not self.keys:
             return {}
+        if self.format != "yaml":  # read (and checked) when parsed: cannot fail now
+            return load_metadata(self.format, self.front_matter)
         loader = _SafeLoader(self.front_matter)
         try:
             return loader.get_single_data()
@@ -253,21 +266,77 @@ def parse_document(text: str, path: str, max_size: int = MAX_SHEET_SIZE) -> Docu
     refused before any parsing.
     """
     _check_size(text, path, max_size)
-    yaml_start, closing = _front_matter_bounds(text, path)
-    _check_nesting(text, path, closing.end())
-    front_matter = text[yaml_start : closing.start()]
-    doc = Document(
-        path=path,
-        text=text,
-        front_matter=front_matter,
-        front_matter_start=yaml_start,
-        front_matter_end=closing.start(),
-        body_start=closing.end(),
-    )
-    keys, scalars = _read_yaml(doc)
+    doc = _split(text, path)
+    _check_nesting(text, path, doc.body_start)
+    if doc.format == "yaml":
+        keys, scalars = _read_yaml(doc)
+    else:
+        keys, scalars = _read_other(doc)
     object.__setattr__(doc, "keys", keys)
     object.__setattr__(doc, "scalars", scalars)
     return doc
+
+
+def _split(text: str, path: str) -> Document:
+    """A Document with its parts found but its front matter not yet read."""
+    start = 1 if text.startswith("\ufeff") else 0
+    fmt = detect_format(text[start:] if start else text)
+    if fmt == "json":
+        front_matter_end, body_start = _json_bounds(text, path, start)
+        front_matter_start = start
+    elif fmt == "toml":
+        front_matter_start, closing = _front_matter_bounds(text, path, _TOML_OPEN, _TOML_CLOSE, "+++")
+        front_matter_end, body_start = closing.start(), closing.end()
+    else:
+        front_matter_start, closing = _front_matter_bounds(text, path)
+        front_matter_end, body_start = closing.start(), closing.end()
+    return Document(path=path, text=text, front_matter=text[front_matter_start:front_matter_end],
+                    front_matter_start=front_matter_start, front_matter_end=front_matter_end,
+                    body_start=body_start, format=fmt or "yaml")
+
+
+def _json_bounds(text: str, path: str, start: int) -> tuple[int, int]:
+    """Where a JSON front matter's object ends, and the body starts (the rest of that line is blank)."""
+    try:
+        _, end = json.JSONDecoder().raw_decode(text, start)
+    except json.JSONDecodeError as err:
+        raise DocumentError(f"front matter is not valid JSON: {err.msg}", path, err.lineno) from None
+    except RecursionError:
+        raise DocumentError("front matter is nested too deeply", path, 1) from None
+    after = _LINE_END.match(text, end)
+    if after is None:
+        raise DocumentError("the JSON front matter's closing '}' must end its line", path,
+                            len(_NEWLINE.findall(text, 0, end)) + 1)
+    return end, after.end()
+
+
+def _read_other(doc: Document) -> tuple[tuple[str, ...], dict[str, FrontMatterValue]]:
+    """TOML or JSON front matter: checked by reading it, and each top-level string's span."""
+    first_line = doc.front_matter_line
+    try:
+        metadata = load_metadata(doc.format, doc.front_matter)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        line = re.search(r"\(at line (\d+)", message)
+        raise DocumentError(f"front matter is not valid TOML: {message.split(' (at line')[0]}", doc.path,
+                            first_line + int(line.group(1)) - 1 if line else first_line) from None
+    except json.JSONDecodeError as err:
+        raise DocumentError(f"front matter is not valid JSON: {err.msg}", doc.path,
+                            first_line + err.lineno - 1) from None
+    except (RecursionError, ValueError) as err:
+        raise DocumentError(f"front matter cannot be read: {err}", doc.path, first_line) from None
+    if not isinstance(metadata, dict):
+        raise DocumentError("front matter must be a mapping of keys to values", doc.path, first_line)
+    if doc.format == "json":
+        keys, members = json_members(doc.front_matter, doc.path, first_line)
+    else:
+        keys, members = tuple(metadata), toml_members(doc.front_matter, metadata)
+    scalars = {}
+    for member in members:
+        start, end = doc.front_matter_start + member.start, doc.front_matter_start + member.end
+        scalars[member.key] = FrontMatterValue(member.key, member.value, start, end, member.style,
+                                               doc.line_at(start))
+    return keys, scalars
 
 
 def _check_size(text: str, path: str, max_size: int) -> None:
@@ -295,17 +364,19 @@ def _check_nesting(text: str, path: str, body_start: int) -> None:
                             "l10n and the page renderer refuse such a sheet", path, line)
 
 
-def _front_matter_bounds(text: str, path: str) -> tuple[int, re.Match]:
-    """Where the YAML starts, and the closing fence's match."""
-    opening = _FENCE_OPEN.match(text, 1 if text.startswith("\ufeff") else 0)
+def _front_matter_bounds(text: str, path: str, opening_fence: re.Pattern = _FENCE_OPEN,
+                         closing_fence: re.Pattern = _FENCE_CLOSE, fence: str = "---") -> tuple[int, re.Match]:
+    """Where the front matter starts, and the closing fence's match."""
+    opening = opening_fence.match(text, 1 if text.startswith("\ufeff") else 0)
     if not opening:
-        raise DocumentError("no front matter: a sheet must begin with a '---' line", path, 1)
-    yaml_start = opening.end()
-    for line_start in _line_starts_from(text, yaml_start):
-        closing = _FENCE_CLOSE.match(text, line_start)
+        raise DocumentError("no front matter: a sheet must begin with a '---' (YAML), '+++' (TOML) "
+                            "or '{' (JSON) line", path, 1)
+    start = opening.end()
+    for line_start in _line_starts_from(text, start):
+        closing = closing_fence.match(text, line_start)
         if closing:
-            return yaml_start, closing
-    raise DocumentError("front matter is never closed by a '---' line", path, 1)
+            return start, closing
+    raise DocumentError(f"front matter is never closed by a '{fence}' line", path, 1)
 
 
 def front_matter_outline(text: str, path: str) -> tuple[tuple[str, ...], dict[str, str], int]:
@@ -315,9 +386,10 @@ def front_matter_outline(text: str, path: str) -> tuple[tuple[str, ...], dict[st
     nothing is kept of where each value is written: in half the time, for
     proving that a built sheet still reads as it should.
     """
-    yaml_start, closing = _front_matter_bounds(text, path)
-    doc = Document(path=path, text=text, front_matter=text[yaml_start : closing.start()],
-                   front_matter_start=yaml_start, front_matter_end=closing.start(), body_start=closing.end())
+    doc = _split(text, path)
+    if doc.format != "yaml":
+        keys, scalars = _read_other(doc)
+        return keys, {key: value.value for key, value in scalars.items()}, doc.body_start
     root = _yaml_root(doc)
     if root is None:
         return (), {}, doc.body_start
@@ -336,15 +408,15 @@ def front_matter_outline(text: str, path: str) -> tuple[tuple[str, ...], dict[st
 def document_parts(doc: Document) -> list:
     """What :func:`document_from_parts` needs besides the text: plain data, for a cache."""
     return [doc.front_matter_start, doc.front_matter_end, doc.body_start, list(doc.keys),
-            [list(value) for value in doc.scalars.values()]]
+            [list(value) for value in doc.scalars.values()], doc.format]
 
 
 def document_from_parts(text: str, path: str, parts: list) -> Document:
     """The Document :func:`parse_document` made of ``text``, from its :func:`document_parts`."""
-    start, end, body_start, keys, scalars = parts
+    start, end, body_start, keys, scalars, fmt = parts
     return Document(path=path, text=text, front_matter=text[start:end], front_matter_start=start,
                     front_matter_end=end, body_start=body_start, keys=tuple(keys),
-                    scalars={value[0]: FrontMatterValue(*value) for value in scalars})
+                    scalars={value[0]: FrontMatterValue(*value) for value in scalars}, format=fmt)
 
 
 def _line_starts_from(text: str, offset: int):
@@ -541,3 +613,61 @@ def format_yaml_scalar(value: str, style: str | None = None) -> str:
         return "'" + value.replace("'", "''") + "'"
     # JSON strings are valid YAML double-quoted scalars.
     return json.dumps(value, ensure_ascii=False)
+
+
+def format_scalar(value: str, style: str | None = None) -> str:
+    """Write ``value`` as a one-line front-matter string in the format and ``style`` it replaces.
+
+    >>> format_scalar("Sí: 2 mg"), format_scalar("Sí: 2 mg", "toml'"), format_scalar("Sí", 'json"')
+    ("'Sí: 2 mg'", "'Sí: 2 mg'", '"Sí"')
+    """
+    if style is not None and style.startswith("toml"):
+        return format_toml_string(value, style[4:])
+    if style is not None and style.startswith("json"):
+        return json.dumps(value, ensure_ascii=False)
+    return format_yaml_scalar(value, style)
+
+
+def front_matter_edits(doc: Document, values: Mapping[str, str]) -> list[tuple[int, int, str]]:
+    """The ``(start, end, text)`` edits that set top-level string ``values``, every other byte kept.
+
+    A key already there has its value replaced where it is written, in its
+    own quoting; a new key is added as the format wants it: at the end of a
+    YAML front matter, at the start of a TOML one (before any ``[table]``
+    could claim it) and of a JSON object.
+    """
+    spans = doc.scalars
+    edits, added = [], []
+    for key, value in values.items():
+        if key in spans:
+            span = spans[key]
+            if span.value != value:
+                edits.append((span.start, span.end, format_scalar(value, span.style)))
+        elif key in doc.keys:
+            raise DocumentError(f"front-matter key {key!r} must be a plain string written on one line", doc.path,
+                                doc.front_matter_line)
+        else:
+            added.append((key, value))
+    if not added:
+        return edits
+    newline = doc.newline
+    if doc.format == "toml":
+        lines = "".join(f"{format_key('toml', key)} = {format_toml_string(value)}{newline}" for key, value in added)
+        edits.append((doc.front_matter_start, doc.front_matter_start, lines))
+    elif doc.format == "json":
+        first = _JSON_FIRST_MEMBER.match(doc.front_matter)
+        indent = first.group(1) if first else "  "
+        members = [f"{newline}{indent}{format_key('json', key)}: {json.dumps(value, ensure_ascii=False)}"
+                   for key, value in added]
+        tail = "," if doc.keys else ""
+        edits.append((doc.front_matter_start + 1, doc.front_matter_start + 1, ",".join(members) + tail))
+    else:
+        closing = doc.front_matter_end
+        # A front matter whose last line has no line ending needs one first.
+        lead = "" if closing == doc.front_matter_start or doc.text[closing - 1] in "\r\n" else newline
+        lines = "".join(f"{key}: {format_yaml_scalar(value)}{newline}" for key, value in added)
+        edits.append((closing, closing, lead + lines))
+    return edits
+
+
+_JSON_FIRST_MEMBER = re.compile(r"\{[ \t]*(?:\r\n?|\n)([ \t]*)\"")
