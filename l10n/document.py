@@ -74,11 +74,11 @@ __all__ = [
 # 50 MB sheet cost 2.65 GB in 'release --draft', so anything over 2 MiB is
 # refused before it is parsed.
 MAX_SHEET_SIZE = 2 * 1024 * 1024  # bytes of UTF-8
-# Nested list items and block quotes.  Beyond ten, markdown-it (which renders
-# the pages) stops nesting and drops the text (its commonmark preset nests 20
-# levels, two per list), and l10n's segment keys grow with the depth: 10,000
-# nested list markers in a 20 KB sheet took 1.2 GB.
-MAX_NESTING = 10
+# Nested list items and block quotes.  At ten nested lists markdown-it (which
+# renders the pages) stops nesting and drops the text (its commonmark preset
+# nests 20 levels, two per list), and l10n's segment keys grow with the
+# depth: 10,000 nested list markers in a 20 KB sheet took 1.2 GB.
+MAX_NESTING = 9
 
 # Line terminators as CommonMark (and markdown-it) count them.
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -346,22 +346,27 @@ def _check_size(text: str, path: str, max_size: int) -> None:
                             "split it", path)
 
 
-# A line that opens more than MAX_NESTING list items or block quotes: "- - - - ... x",
-# "> > > ...", "1. 1. ...".  (Nesting by indentation alone needs a line of 2n
-# spaces for depth n, so the size limit bounds it: a 2 MiB sheet reaches ~1,400.)
-_CONTAINER = r"(?:>|[-+*](?=[ \t\r\n]|$)|\d{1,9}[.)](?=[ \t\r\n]|$))[ \t]*"
-_TOO_DEEP = re.compile(rf"^[ \t]*(?:{_CONTAINER}){{{MAX_NESTING + 1}}}.*$", re.MULTILINE)
-_THEMATIC_BREAK = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
+# Nesting is counted on each line, before any parsing: every list marker or
+# '>' opening the line counts one, and so do every two columns of indentation
+# (a nested item sits under its parent's text).  Only lines with three markers
+# or six columns of indentation are looked at closely.
+_MARKER = r"(?:>|[-+*](?=[ \t\r\n]|$)|\d{1,9}[.)](?=[ \t\r\n]|$))"
+_SUSPECT = re.compile(rf"^(?:[ \t]{{6,}}|[ \t]*+(?:{_MARKER}[ \t]*+){{3,}})", re.MULTILINE)
+_PREFIX = re.compile(rf"([ \t]*+)((?:{_MARKER}[ \t]*+)*+)(.*)")
+_THEMATIC_BREAK = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*\r?")
 
 
 def _check_nesting(text: str, path: str, body_start: int) -> None:
-    """Refuse deep nesting before the Markdown parser sees it (one regex pass, no parse)."""
-    for match in _TOO_DEEP.finditer(text, body_start):
-        if _THEMATIC_BREAK.fullmatch(match.group().rstrip("\r")):  # "- - - - ..." is a rule, not a list
+    """Refuse lists or block quotes nested deeper than :data:`MAX_NESTING` (one regex pass)."""
+    for suspect in _SUSPECT.finditer(text, body_start):
+        prefix = _PREFIX.match(text, suspect.start())
+        indent, markers = prefix.group(1), prefix.group(2)
+        depth = len(indent.expandtabs(4)) // 2 + len(re.findall(_MARKER, markers))
+        if depth <= MAX_NESTING or _THEMATIC_BREAK.fullmatch(prefix.group()):  # "- - - -" is a rule
             continue
-        line = len(_NEWLINE.findall(text, 0, match.start())) + 1
-        raise DocumentError(f"lists or block quotes nested more than {MAX_NESTING} deep; "
-                            "l10n and the page renderer refuse such a sheet", path, line)
+        line = len(_NEWLINE.findall(text, 0, suspect.start())) + 1
+        raise DocumentError(f"lists or block quotes nested {depth} deep (counting markers and every two "
+                            f"columns of indentation); the limit is {MAX_NESTING}", path, line)
 
 
 def _front_matter_bounds(text: str, path: str, opening_fence: re.Pattern = _FENCE_OPEN,

@@ -275,7 +275,7 @@ def test_toml_and_json_strings_read_back_as_the_same_string(value):
         ("+++\ntitle = \"x\"\n\nnever closed\n", 1, "never closed by a '+++' line"),
         ('{\n  "title": "x",\n  "a": [1,\n}\n', 4, "not valid JSON"),
         ('{\n  "title": "x",\n  "title": "y"\n}\n', 3, "given twice"),
-        ("+++\ntitle = \"x\"\n+++\n\n" + "> " * 11 + "deep\n", 5, "nested more than"),
+        ("+++\ntitle = \"x\"\n+++\n\n" + "> " * 11 + "deep\n", 5, "lists or block quotes nested 11 deep"),
     ],
 )
 def test_bad_toml_and_json_front_matter_name_the_line(text, line, words):

@@ -94,17 +94,37 @@ def test_ten_thousand_nested_list_markers_are_refused_before_parsing(project):
     (project / "seeds" / "deep.md").write_text("---\ntitle: Deep\n---\n\nIntro.\n\n" + "- " * 10_000 + "x\n")
     done = run_limited(project, "update", "--locale", "es")
     assert done.returncode == 1, done.stderr
-    assert "seeds/deep.md:7: lists or block quotes nested more than" in done.stderr
+    assert "seeds/deep.md:7: lists or block quotes nested 10000 deep" in done.stderr
     _assert_others_done(project)
 
 
-@pytest.mark.parametrize("marker", ["- ", "* ", "+ ", "1. ", "2) ", "> ", ">", "  - "])
+@pytest.mark.parametrize("marker", ["- ", "* ", "+ ", "1. ", "2) ", "> ", ">", "-\t"])
 def test_nesting_is_counted_for_every_container(marker):
     ok = "---\ntitle: x\n---\n\n" + marker * MAX_NESTING + "text\n"
     parse_document(ok, "seeds/x.md")
     with pytest.raises(DocumentError) as caught:
         parse_document("---\ntitle: x\n---\n\npara\n\n" + marker * (MAX_NESTING + 1) + "text\n", "seeds/x.md")
     assert caught.value.line == 7
+
+
+def _indented_list(depth: int) -> str:
+    return "".join("  " * level + f"- level {level + 1}\n" for level in range(depth))
+
+
+def test_nesting_by_indentation_counts_too():
+    parse_document("---\ntitle: x\n---\n\n" + _indented_list(MAX_NESTING), "seeds/x.md")
+    with pytest.raises(DocumentError) as caught:
+        parse_document("---\ntitle: x\n---\n\n" + _indented_list(MAX_NESTING + 1), "seeds/x.md")
+    assert caught.value.line == 5 + MAX_NESTING
+
+
+def test_the_limit_is_where_the_page_renderer_still_shows_the_text():
+    # The oracle is markdown-it itself: at the limit, the deepest text is on the page.
+    from l10n.markdown import html_renderer
+
+    html = html_renderer().render(_indented_list(MAX_NESTING))
+    assert f"level {MAX_NESTING}" in html
+    assert f"level {MAX_NESTING + 1}" not in html_renderer().render(_indented_list(MAX_NESTING + 1))
 
 
 @pytest.mark.parametrize("line", ["- - - - - - - - - - - - - -", "* * * * * * * * * * * * *", "1.5 mg - 2 mg - 3 - 4",
