@@ -34,7 +34,7 @@ def golden(path: Path, actual: str) -> None:
     assert actual == path.read_bytes().decode()
 
 
-@pytest.mark.parametrize("case", ["torture", "torture-crlf"])
+@pytest.mark.parametrize("case", ["torture", "torture-crlf", "hugo-toml", "json-front"])
 def test_golden_template(case):
     doc = read_document(CASES / f"{case}.md", f"tests/cases/{case}.md")
     template = template_for(doc, segment_document(doc, ["title", "summary"]))
@@ -114,6 +114,32 @@ def test_golden_templates_say_what_the_sheet_says(case):
     for entry in catalog:
         if entry.msgid in TORTURE_TARGETS:
             assert entry.comment.splitlines()[1:] == TORTURE_TARGETS[entry.msgid], entry.msgid
+
+
+# The TOML and JSON sheets, by hand: the title and the body, never a table's
+# key or a line inside a multi-line string.
+FRONT_MATTER_CASES = {
+    "hugo-toml": [("front-matter:title", "Aspirin - NCI", 3, "front-matter/title (front-matter)"),
+                  (None, "Aspirin", 17, "aspirin/h1 (heading)"),
+                  (None, "Take [one tablet][1] a day.", 19, "aspirin/p[1] (paragraph)")],
+    "json-front": [("front-matter:title", "Ibuprofen - NCI", 2, "front-matter/title (front-matter)"),
+                   (None, "Ibuprofen", 8, "ibuprofen/h1 (heading)"),
+                   (None, "Take it with food.", 10, "ibuprofen/p[1] (paragraph)")],
+}
+
+
+@pytest.mark.parametrize("case", sorted(FRONT_MATTER_CASES))
+def test_golden_templates_of_toml_and_json_sheets(case):
+    import polib
+
+    from conftest import msgfmt_check
+
+    path = CASES / f"{case}.expect.pot"
+    msgfmt_check(path)
+    got = [(e.msgctxt, e.msgid, [(f, int(n)) for f, n in e.occurrences], e.comment.splitlines()[0])
+           for e in polib.pofile(str(path))]
+    assert got == [(ctx, msgid, [(f"tests/cases/{case}.md", line)], key)
+                   for ctx, msgid, line, key in FRONT_MATTER_CASES[case]]
 
 
 def test_rewriting_a_golden_file_fails_the_run(tmp_path, monkeypatch):
