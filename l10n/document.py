@@ -323,7 +323,9 @@ def _read_other(doc: Document) -> tuple[tuple[str, ...], dict[str, FrontMatterVa
     except json.JSONDecodeError as err:
         raise DocumentError(f"front matter is not valid JSON: {err.msg}", doc.path,
                             first_line + err.lineno - 1) from None
-    except (RecursionError, ValueError) as err:
+    except RecursionError:
+        raise DocumentError("front matter is nested too deeply", doc.path, first_line) from None
+    except ValueError as err:
         raise DocumentError(f"front matter cannot be read: {err}", doc.path, first_line) from None
     if not isinstance(metadata, dict):
         raise DocumentError("front matter must be a mapping of keys to values", doc.path, first_line)

@@ -133,6 +133,17 @@ def test_rules_and_ordinary_text_are_not_nesting(line):
     parse_document(f"---\ntitle: x\n---\n\n{line}\n", "seeds/x.md")
 
 
+@pytest.mark.parametrize("text, line, words", [
+    ("---\ntitle: x\nk: " + "[" * 100_000 + "]" * 100_000 + "\n---\n", 3, "maximum nesting depth"),
+    ("+++\ntitle = 'x'\nk = " + "[" * 100_000 + "]" * 100_000 + "\n+++\n", 2, "nested too deeply"),
+    ('{\n"title": "x",\n"k": ' + "[" * 100_000 + "]" * 100_000 + "\n}\n", 1, "nested too deeply"),
+])
+def test_deeply_nested_front_matter_is_refused_in_every_format(text, line, words):
+    with pytest.raises(DocumentError) as caught:
+        parse_document(text, "seeds/x.md")
+    assert caught.value.line == line and words in caught.value.message, str(caught.value)
+
+
 def test_a_sheet_over_the_size_limit_is_refused_before_parsing(project):
     para = "- item with [a link](https://example.com)\n\n"
     (project / "seeds" / "huge.md").write_text("---\ntitle: Huge\n---\n\n" + para * (3_000_000 // len(para)))
