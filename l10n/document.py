@@ -257,7 +257,7 @@ def read_document(path: str | os.PathLike, display_path: str | None = None) -> D
 
 
 def parse_document(text: str, path: str, max_size: int = MAX_SHEET_SIZE) -> Document:
-    """Split ``text`` into front matter and body; load the YAML safely.
+    """Split ``text`` into front matter (YAML, TOML or JSON) and body; read the front matter safely.
 
     Only plain data is accepted: a YAML tag that would build an object is an
     error, never executed, and so is a YAML alias (``*name``: 500 bytes of
