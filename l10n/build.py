@@ -23,7 +23,7 @@ from typing import Sequence
 import polib
 
 from .catalog import entry_key, is_translated
-from .document import Document, format_yaml_scalar, front_matter_outline, front_matter_values
+from .document import Document, front_matter_edits, front_matter_outline
 from .errors import L10nError, TranslationError
 from .segment import Segment, block_structure, render, splice
 
@@ -66,26 +66,6 @@ def _translation_for(
     return "fuzzy-skipped", None
 
 
-def _front_matter_edits(doc: Document, values: dict[str, str]) -> list[tuple[int, int, str]]:
-    spans = front_matter_values(doc)
-    edits, added = [], []
-    for key, value in values.items():
-        if key in spans:
-            span = spans[key]
-            if span.value != value:
-                edits.append((span.start, span.end, format_yaml_scalar(value, span.style)))
-        elif key in doc.keys:
-            raise L10nError(f"front-matter key {key!r} must be a plain string", doc.path, doc.front_matter_line)
-        else:
-            added.append(f"{key}: {format_yaml_scalar(value)}{doc.newline}")
-    if added:
-        closing = doc.front_matter_end
-        # A front matter whose last line has no line ending needs one first.
-        lead = "" if closing == doc.front_matter_start or doc.text[closing - 1] in "\r\n" else doc.newline
-        edits.append((closing, closing, lead + "".join(added)))
-    return edits
-
-
 def build_sheet(
     doc: Document,
     segments: Sequence[Segment],
@@ -116,7 +96,7 @@ def build_sheet(
         "translationSourceHash": f"sha256:{doc.sha256}",
         "translationStatus": result.status,
     }
-    edits.extend(_front_matter_edits(doc, provenance))
+    edits.extend(front_matter_edits(doc, provenance))
     result.text = splice(doc.text, edits)
     _verify(doc, result.text, segments, locale)
     return result

@@ -8,6 +8,7 @@ Keys (all optional)::
     front-matter-keys = ["title"]    # front-matter keys whose values are translated
     locales-dir = "locales"          # templates/<slug>.pot, <lang>/LC_MESSAGES/<slug>.po
     build-dir = "build"              # <lang>/<slug>.md
+    follow-symlinks-outside = false  # sheets may be symlinks to files outside the project
 
 Tables (``[tool.l10n.something]``) are left to the stages that own them.
 """
@@ -33,6 +34,7 @@ _DEFAULTS: dict[str, Any] = {
     "front-matter-keys": ["title"],
     "locales-dir": "locales",
     "build-dir": "build",
+    "follow-symlinks-outside": False,
 }
 
 
@@ -48,6 +50,7 @@ class Config(NamedTuple):
     build_dir: str = "build"
     file: str = ""  # the file the settings came from, for messages
     sections: Mapping[str, Any] = MappingProxyType({})  # tables for other stages
+    follow_symlinks_outside: bool = False
 
     @property
     def source_dir(self) -> Path:
@@ -149,6 +152,8 @@ def load_config(project: str | os.PathLike | None = None) -> Config:
     for key in ("source", "source-locale", "locales-dir", "build-dir"):
         if not isinstance(settings[key], str) or not settings[key]:
             raise ConfigError(f"{key!r} must be a non-empty string", file)
+    if not isinstance(settings["follow-symlinks-outside"], bool):
+        raise ConfigError("'follow-symlinks-outside' must be true or false", file)
     from .catalog import check_locale  # validate every locale up front
 
     for locale in settings["locales"]:
@@ -163,6 +168,7 @@ def load_config(project: str | os.PathLike | None = None) -> Config:
         build_dir=settings["build-dir"],
         file=file,
         sections=sections,
+        follow_symlinks_outside=settings["follow-symlinks-outside"],
     )
 
 

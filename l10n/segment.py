@@ -74,7 +74,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Sequence
 
-from .document import Document, FrontMatterValue, format_yaml_scalar, front_matter_values
+from .document import Document, FrontMatterValue, format_scalar, front_matter_values
 from .errors import DocumentError, TranslationError
 from .markdown import (
     EVENT_END,
@@ -155,7 +155,7 @@ class Segment(NamedTuple):
     placeholders: tuple[Placeholder, ...] = ()
     line_break: str = ""
     context: str | None = None
-    yaml_style: str | None = None
+    yaml_style: str | None = None  # a front-matter value's quoting (see FrontMatterValue.style)
 
 
 # -- building segments ---------------------------------------------------------
@@ -496,7 +496,7 @@ def render(segment: Segment, translation: str) -> str:
     l10n.errors.TranslationError: s/p[1]: the translation adds a link the source does not have: [esto](https://evil.example)
     """
     if segment.kind == "front-matter":
-        return format_yaml_scalar(translation, segment.yaml_style)
+        return format_scalar(translation, segment.yaml_style)
     if segment.kind == "image-alt":
         if "]" in translation.replace("\\]", "") or "\n" in translation:
             raise _fail(segment, "an image description cannot contain ']' or a line break")

@@ -19,7 +19,7 @@ from .build import OUTCOMES, build_sheet
 from .catalog import (UpdateSummary, catalog_text, is_translated, new_catalog_text, parse_catalog, template_for,
                       update_catalog)
 from .config import Config
-from .document import Document, parse_document
+from .document import Document, parse_document, sheet_name_problem, sheet_slug, shown_name
 from .errors import ConfigError, L10nError
 from .files import read_text, write_text_atomic
 from .parallel import fork_map
@@ -88,19 +88,48 @@ def default_jobs() -> int:
 
 
 def select_sources(config: Config, names: Sequence[str] = ()) -> list[Path]:
-    """The sheets to work on: all of them, or those named (by path or slug)."""
+    """The sheets to work on: all of them, or those named (by path or slug).
+
+    Refused up front, all named in one error (nothing is done): a file name
+    that cannot be a slug or a PO reference, and a symlink to a file outside
+    the project unless ``follow-symlinks-outside`` is set.
+    """
     sources = config.sources()
-    if not names:
-        return sources
-    by_slug = {p.stem: p for p in sources}
-    chosen = []
-    for name in names:
-        path = Path(name)
-        slug = path.stem if path.suffix == ".md" else name
-        if slug not in by_slug:
-            raise ConfigError(f"no sheet {name!r} in {config.source}/")
-        chosen.append(by_slug[slug])
-    return chosen
+    if names:
+        by_slug = {sheet_slug(p): p for p in sources}
+        chosen = []
+        for name in names:
+            path = Path(name)
+            slug = sheet_slug(path) if path.suffix == ".md" else name
+            if slug not in by_slug:
+                raise ConfigError(f"no sheet {name!r} in {config.source}/")
+            chosen.append(by_slug[slug])
+        sources = chosen
+    outside = _outside_project(config)
+    refused = [f"{shown_name(config.display(path))}: {problem}"
+               for path in sources if (problem := _source_problem(path, outside))]
+    if refused:
+        raise ConfigError("refused before anything was done:\n  " + "\n  ".join(refused))
+    return sources
+
+
+def _outside_project(config: Config) -> Callable[[Path], bool]:
+    """Whether a sheet's real file is outside the project (never, with follow-symlinks-outside)."""
+    if config.follow_symlinks_outside:
+        return lambda path: False
+    root = config.root.resolve()
+    if not config.source_dir.resolve().is_relative_to(root):  # the folder itself is a link out
+        return lambda path: True
+    # Only a symlink can lead out of a folder inside the project: one lstat a sheet.
+    return lambda path: path.is_symlink() and not path.resolve().is_relative_to(root)
+
+
+def _source_problem(path: Path, outside: Callable[[Path], bool]) -> str | None:
+    problem = sheet_name_problem(path.name)
+    if problem is None and outside(path):
+        problem = ("its file is outside the project (a symlink); set follow-symlinks-outside = true "
+                   "in the configuration to allow it")
+    return problem
 
 
 class _Stage(NamedTuple):
