@@ -437,6 +437,9 @@ def check_numbers(entry: Entry) -> Iterator[str]:
     """Every number of the source, same value, in the language's way of writing it."""
     found = entry.numbers
     if not found.ok:
+        balance = _number_balance(entry)
+        if balance is not None and not balance.missing and not balance.extra:
+            return  # "four" became "4", or "4" became "cuatro": the same numbers
         lost = ", ".join(found.missing)
         if found.extra:
             hint = "; ".join(f"{t} (in {entry.locale}: {_native(t, entry.locale)})" for t in found.missing)
@@ -471,12 +474,337 @@ def check_doses(entry: Entry) -> Iterator[str]:
     """Every number-with-unit (dose, percentage) of the source, same value and unit."""
     available = _doses(entry.translation, entry.locale)
     for values, unit, shown in _doses(entry.source, "en"):
+        if not values:
+            continue  # not one number ("1,5" in English is a list): the numbers check reports it
         value = next(iter(values))
         match = next((d for d in available if d[1] == unit and value in d[0]), None)
         if match is None:
             yield f"the dose {shown} is not in the translation"
         else:
             available.remove(match)
+
+
+# -- identifiers, number words, footnotes, frequency ------------------------------------
+
+# A token with letters and digits names one thing (CD38, HER2, BRCA1, MGCD0103,
+# 17p, C1234); a letter-hyphen-number name (IL-6, COVID-19) too.  One digit off
+# is another gene or another drug, so each must come through as it is.
+_IDENTIFIER = re.compile(
+    r"(?<![\w-])(?:[A-Z][A-Z0-9]*-\d+[A-Za-z0-9]*|[A-Za-z0-9]*(?:[A-Za-z][A-Za-z0-9]*\d|\d[A-Za-z0-9]*[A-Za-z])"
+    r"[A-Za-z0-9]*)(?![\w])"
+)
+# Not identifiers: ordinals ("1st", "3er"), amounts with their unit ("20mg"), square units ("m2").
+_NOT_IDENTIFIER = re.compile(
+    r"\d+(?:st|nd|rd|th|er|ra|ro|do|da|to|ta|vo|va|no|na|mo|ma|os|as|o|a)"
+    r"|\d+(?:[.,]\d+)?(?:" + _UNIT + r"|h|hr|hrs|min|am|pm|x)|x\d+|[cdkm]?m[23]",
+    re.I,
+)
+
+
+def _identifiers(text: str) -> Counter:
+    return Counter(m.group() for m in _IDENTIFIER.finditer(_plain(text)) if not _NOT_IDENTIFIER.fullmatch(m.group()))
+
+
+@_entry_check("identifiers", ERROR)
+def check_identifiers(entry: Entry) -> Iterator[str]:
+    """Names with letters and digits (CD38, HER2, BRCA1, 17p, C1234) exactly as in the source."""
+    source, target = _identifiers(entry.source), _identifiers(entry.translation)
+    missing, extra = sorted((source - target).elements()), sorted((target - source).elements())
+    if missing and extra:
+        yield f"the source's {', '.join(missing)} became {', '.join(extra)} in the translation"
+    elif missing:
+        yield f"{', '.join(missing)} is not in the translation: keep it exactly as in the source"
+    elif extra:
+        yield f"the translation has {', '.join(extra)}, which the source does not"
+
+
+# Numbers written as words, by language.  A value of 1 ("one", "un", "una",
+# "first", "primer") is *soft*: it is compared when both sides have one, but a
+# one without a partner is not an error, because "a"/"un"/"una" are articles,
+# "one of the" becomes "alguno de los", and "first" becomes "al principio".
+_ONES = {
+    "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen".split(),
+    "es": "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
+          "dieciséis diecisiete dieciocho diecinueve".split(),
+}
+_TENS = {
+    "en": dict(zip("twenty thirty forty fifty sixty seventy eighty ninety".split(), range(20, 100, 10))),
+    "es": dict(zip("veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa".split(), range(20, 100, 10))),
+}
+_NUMBER_WORDS: dict[str, dict[str, Decimal]] = {
+    "en": {
+        **{w: Decimal(i) for i, w in enumerate(_ONES["en"])},
+        **{w: Decimal(v) for w, v in _TENS["en"].items()},
+        **{f"{t}-{o}": Decimal(v + i) for t, v in _TENS["en"].items() for i, o in enumerate(_ONES["en"][1:10], 1)},
+        **dict.fromkeys(["first"], Decimal(1)),
+        **{w: Decimal(i) for i, w in enumerate(
+            "second third fourth fifth sixth seventh eighth ninth tenth".split(), 2)},
+        "thirds": Decimal(3), "quarter": Decimal(4), "quarters": Decimal(4),
+        "twice": Decimal(2), "dozen": Decimal(12), "half": Decimal("0.5"),
+        "every other": Decimal(2), "alternate days": Decimal(2), "alternate weeks": Decimal(2),
+    },
+    "es": {
+        **{w: Decimal(i) for i, w in enumerate(_ONES["es"])},
+        "un": Decimal(1), "una": Decimal(1), "dieciseis": Decimal(16),
+        **{w: Decimal(v) for w, v in _TENS["es"].items()},
+        **{w: Decimal(21 + i) for i, w in enumerate(
+            "veintiuno veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete veintiocho "
+            "veintinueve".split())},
+        "veintiún": Decimal(21), "veintiuna": Decimal(21), "veintidos": Decimal(22), "veintitres": Decimal(23),
+        "veintiseis": Decimal(26),
+        **{f"{ordinal}{ending}": Decimal(i)
+           for i, stems in enumerate([["primer", "primer"], ["segund"], ["tercer", "tercer"], ["cuart"], ["quint"],
+                                      ["sext"], ["séptim", "sétim"], ["octav"], ["noven"], ["décim"]], 1)
+           for ordinal in stems for ending in ("o", "a", "os", "as")},
+        "primer": Decimal(1), "tercer": Decimal(3), "tercio": Decimal(3), "tercios": Decimal(3),
+        "docena": Decimal(12), "mitad": Decimal("0.5"), "días alternos": Decimal(2), "dias alternos": Decimal(2),
+        "semanas alternas": Decimal(2), "un día sí y otro no": Decimal(2),
+    },
+}
+# Spanish "medio"/"media" is a half only before a measure ("media tableta") or
+# after "y" ("dos y media"); elsewhere it is "means", "middle" or "average".
+_HALF_ES = re.compile(
+    r"\b(?:y\s+(?:medio|media)\b|(?:medio|media)\s+(?:hora|día|dia|semana|mes|año|comprimido|tableta|pastilla|"
+    r"cápsula|capsula|dosis|cucharad\w*|vial|ampolla|frasco|vaso|taza|litro|mililitro|gramo|miligramo|kilo\w*)\b)",
+    re.I,
+)
+# Tens and units joined by "y" in Spanish: "treinta y cinco" is 35.
+_TENS_Y_UNITS_ES = re.compile(
+    r"\b(" + "|".join(_TENS["es"]) + r")\s+y\s+(uno|una|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)\b", re.I
+)
+# Pronunciation guides ("(kar-FIL-zoh-mib)") are sounds, not words.
+_SOUNDS = re.compile(r"\((?=[^()]*-)(?=[^()]*[A-Z]{2})[A-Za-z -]+\)")
+_SOFT = Decimal(1)
+
+
+@lru_cache(maxsize=None)
+def _number_word_pattern(language: str) -> re.Pattern:
+    words = sorted(_NUMBER_WORDS[language], key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)", re.I)
+
+
+def _number_words(text: str, language: str) -> list[tuple[Decimal, str]]:
+    """(value, as written) of every number written as a word in ``text``."""
+    text = _SOUNDS.sub(" ", _plain(text))
+    found: list[tuple[Decimal, str]] = []
+    if language == "es":
+        for match in _TENS_Y_UNITS_ES.finditer(text):
+            tens, units = match.group(1).lower(), match.group(2).lower()
+            found.append((_NUMBER_WORDS["es"][tens] + _NUMBER_WORDS["es"][units], match.group()))
+        text = _TENS_Y_UNITS_ES.sub(" ", text)
+        found += [(Decimal("0.5"), m.group()) for m in _HALF_ES.finditer(text)]
+        text = _HALF_ES.sub(" ", text)
+    words = _NUMBER_WORDS[language]
+    for match in _number_word_pattern(language).finditer(text):
+        found.append((words[re.sub(r"\s+", " ", match.group().lower())], match.group()))
+    return found
+
+
+def _language(locale: str) -> str:
+    return re.split(r"[_-]", locale or "")[0].lower()
+
+
+def _digit_values(text: str, locale: str) -> Counter:
+    return Counter(v for m in _NUMBER.finditer(_plain(text)) for v in _readings(m.group(), locale)[0][0])
+
+
+@dataclass(frozen=True)
+class _Balance:
+    """Numbers in digits and in words, compared by value; what one side says and the other does not."""
+
+    source_words: tuple[tuple[Decimal, str], ...]
+    target_words: tuple[tuple[Decimal, str], ...]
+    missing: tuple[Decimal, ...] = ()
+    extra: tuple[Decimal, ...] = ()
+
+
+def _number_balance(entry: Entry) -> _Balance | None:
+    """The balance of numbers when either side writes one as a word; None when neither does."""
+    language = _language(entry.locale)
+    if language not in _NUMBER_WORDS:
+        return None
+    source_words, target_words = _number_words(entry.source, "en"), _number_words(entry.translation, language)
+    if not source_words and not target_words:
+        return None
+    source_digits = _digit_values(entry.source, "en")
+    target_digits = source_digits if entry.numbers.ok else _digit_values(entry.translation, entry.locale)
+    source = source_digits + Counter(v for v, _ in source_words)
+    target = target_digits + Counter(v for v, _ in target_words)
+
+    def hard(values: Counter, words) -> tuple[Decimal, ...]:
+        # A one written as a word may stand alone: "a"/"un" is an article, "first" is "al principio".
+        values[_SOFT] = max(0, values[_SOFT] - sum(1 for v, _ in words if v == _SOFT))
+        return tuple(sorted(values.elements()))
+
+    return _Balance(tuple(source_words), tuple(target_words),
+                    hard(source - target, source_words), hard(target - source, target_words))
+
+
+@_entry_check("number-words", ERROR)
+def check_number_words(entry: Entry) -> Iterator[str]:
+    """Numbers written as words ("four", "cuatro", "twice", "primera") say the source's numbers.
+
+    Digits and words are compared by value: "four" may become "4", "4" may
+    become "cuatro", but "at least four" may not become "al menos tres".
+    """
+    balance = _number_balance(entry)
+    if balance is None or next(check_frequency(entry), None) is not None:
+        return  # no number words; or the frequency check says it better
+    said = [f"'{t}' ({_shown(v)})" for v, t in balance.source_words if v in balance.missing]
+    wrote = [f"'{t}' ({_shown(v)})" for v, t in balance.target_words if v in balance.extra]
+    if said and wrote:
+        yield f"the source says {', '.join(said)}, the translation {', '.join(wrote)}"
+    elif said:
+        yield f"the source's {', '.join(said)} is not in the translation, as a word or in digits"
+    elif wrote:
+        yield f"the translation has {', '.join(wrote)}, which the source does not"
+
+
+def _shown(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# Footnote and superscript markers: a dropped "¹" loses the note it points to
+# (an accelerated approval, a boxed warning).  A square or cubic unit ("m²") is not one.
+_FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§*"
+_SQUARE_UNIT = re.compile(r"(?<![^\W\d_])[cdkm]?m[²³]")
+
+
+def _footnote_marks(text: str) -> Counter:
+    text = _SQUARE_UNIT.sub(" ", _plain(text))
+    # An asterisk is a footnote only where Markdown reads it as a character, not as emphasis.
+    literal = "".join(t.content for t in _inline(text) if t.type == "text") if "*" in text else ""
+    marks = Counter(c for c in text if c in _FOOTNOTE_MARKS and c != "*")
+    marks["*"] = literal.count("*")
+    return +marks
+
+
+@_entry_check("footnotes", ERROR)
+def check_footnotes(entry: Entry) -> Iterator[str]:
+    """Footnote and superscript markers (¹ ² ³ * † ‡ §) as often as in the source."""
+    source, target = _footnote_marks(entry.source), _footnote_marks(entry.translation)
+    for mark in sorted(set(source) | set(target)):
+        if source[mark] != target[mark]:
+            yield f"the footnote marker {mark} appears {source[mark]} time(s) in the source, {target[mark]} in the translation"
+
+
+# How often: a number of times ("once", "twice", "3 times"; "una vez", "dos
+# veces") and a period ("daily", "every 8 hours", "every other day"; "al día",
+# "cada 8 horas", "en días alternos").  "Once a day" is (times 1, every 1 day).
+_UNITS = {"hour": "hour", "hours": "hour", "hora": "hour", "horas": "hour", "day": "day", "days": "day",
+          "día": "day", "días": "day", "dia": "day", "dias": "day", "week": "week", "weeks": "week",
+          "semana": "week", "semanas": "week", "month": "month", "months": "month", "mes": "month",
+          "meses": "month", "year": "year", "years": "year", "año": "year", "años": "year"}
+_PERIOD_WORDS = {
+    "en": {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year",
+           "hourly": "hour", "nightly": "day"},
+    "es": {"diario": "day", "diaria": "day", "diarios": "day", "diarias": "day", "diariamente": "day",
+           "a diario": "day", "semanal": "week", "semanales": "week", "semanalmente": "week", "mensual": "month",
+           "mensuales": "month", "mensualmente": "month", "anual": "year", "anuales": "year",
+           "anualmente": "year"},
+}
+_UNIT_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
+_COUNT = r"(\d+|[^\W\d_]+(?:[- ]y[- ][^\W\d_]+|-[^\W\d_]+)?)"
+_FREQUENCY = {
+    "en": [
+        (re.compile(r"(?<!\bat )\bonce(?=\s+(?:a|an|per|every|each|daily|weekly|monthly|yearly|nightly|in|on|or|and|"
+                    r"only|\d)\b|\s*(?:[,.;:)]|$))", re.I), "times", lambda m: 1),
+        (re.compile(r"\btwice\b", re.I), "times", lambda m: 2),
+        (re.compile(r"\bthrice\b", re.I), "times", lambda m: 3),
+        (re.compile(r"\b" + _COUNT + r"\s+times\b", re.I), "times", "count"),
+        (re.compile(r"\bevery\s+other\s+(" + _UNIT_WORDS + r")\b", re.I), "every", lambda m: 2),
+        (re.compile(r"\b(?:on\s+)?alternate\s+(days|weeks)\b", re.I), "every", lambda m: 2),
+        (re.compile(r"\bevery\s+" + _COUNT + r"\s+(" + _UNIT_WORDS + r")\b", re.I), "every", "count"),
+        (re.compile(r"\b(?:every|each|per)\s+(" + _UNIT_WORDS + r")\b", re.I), "every", lambda m: 1),
+        # "a day" is a rate after "once", "2 tablets"...; not in "for a day", "an hour before".
+        (re.compile(r"(?<!\bfor )(?<!\bwithin )(?<!\bin )(?<!\bthan )(?<!\bof )(?<!\bafter )(?<!\bbefore )"
+                    r"(?<!\bover )(?<!\babout )(?<!\bjust )(?<!\bonly )(?<!\blast )(?<!\bhalf )(?<!\bwait )"
+                    r"\b(?:a|an)\s+(" + _UNIT_WORDS + r")\b(?!\s+(?:before|after|later|ago|apart|earlier|long|of|from)\b)",
+                    re.I), "every", lambda m: 1),
+    ],
+    "es": [
+        (re.compile(r"\buna\s+vez(?=\s+(?:al|a|por|cada|diaria\w*|semanal\w*|mensual\w*|el|en|o|y|solo|sólo|\d)\b"
+                    r"|\s*(?:[,.;:)]|$))", re.I), "times", lambda m: 1),
+        (re.compile(r"\b" + _COUNT + r"\s+veces\b", re.I), "times", "count"),
+        (re.compile(r"\b(?:en\s+)?(días|semanas)\s+alternos\b|\bun\s+(día)\s+sí\s+y\s+otro\s+no\b", re.I),
+         "every", lambda m: 2),
+        (re.compile(r"\bcada\s+" + _COUNT + r"\s+(" + _UNIT_WORDS + r")\b", re.I), "every", "count"),
+        (re.compile(r"\b(?:cada|al|por|a\s+la|todos\s+los|todas\s+las)\s+(" + _UNIT_WORDS + r")\b"
+                    r"(?!\s+(?:siguiente|anterior|de|del)\b)", re.I), "every", lambda m: 1),
+    ],
+}
+
+
+def _count_value(word: str, language: str) -> Decimal | None:
+    word = re.sub(r"[\s-]+", " ", word.lower())
+    if word.isdigit():
+        return Decimal(word)
+    found = _number_words(word, language)
+    return sum((v for v, _ in found), Decimal(0)) if found else None
+
+
+def _frequencies(text: str, language: str) -> list[tuple[tuple, str]]:
+    """((kind, number, unit), as written) for every frequency in ``text``."""
+    text = _SOUNDS.sub(" ", _plain(text))
+    found: list[tuple[int, tuple, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind, how in _FREQUENCY[language]:
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue  # a longer phrase already read this text ("every other day" is not "a day")
+            if how == "count":
+                number = _count_value(match.group(1), language)
+                if number is None:
+                    continue  # "many times", "muchas veces": not a number
+            else:
+                number = Decimal(how(match))
+            unit = next((_UNITS[g.lower()] for g in reversed(match.groups()) if g and g.lower() in _UNITS), None)
+            found.append((match.start(), (kind, number, unit), match.group()))
+            taken.append(match.span())
+    words = _PERIOD_WORDS[language]
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w-])", re.I)
+    for match in pattern.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in taken):
+            found.append((match.start(), ("every", Decimal(1), words[match.group().lower()]), match.group()))
+    found.sort(key=lambda f: f[0])
+    if any(item[0] == "every" for _, item, _ in found):
+        # "once a week" is "weekly": once per period is what a period says by itself.
+        found = [f for f in found if f[1] != ("times", Decimal(1), None)]
+    return [(item, shown) for _, item, shown in found]
+
+
+@_entry_check("frequency", ERROR)
+def check_frequency(entry: Entry) -> Iterator[str]:
+    """How often (once, twice, daily, every 8 hours, every other day) as in the source."""
+    language = _language(entry.locale)
+    if language not in _FREQUENCY:
+        return
+    source, target = _frequencies(entry.source, "en"), _frequencies(entry.translation, language)
+    if Counter(i for i, _ in source) == Counter(i for i, _ in target):
+        return
+    said = ", ".join(f"'{s}'" for _, s in source) or "no frequency"
+    wrote = ", ".join(f"'{s}'" for _, s in target) or "none"
+    yield f"the source says {said}, the translation {wrote}: how often must agree"
+
+
+# Characters a reader does not see but that change what is shown: C0 and C1
+# controls (a line break inside a segment is "\n", so that one is allowed) and
+# bidirectional controls, which reorder text ("1,5 mg" shown as "gm 5,1").
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\r": "carriage return", "\x0b": "vertical tab", "\x0c": "form feed"}
+
+
+@_entry_check("control-chars", ERROR)
+def check_control_chars(entry: Entry) -> Iterator[str]:
+    """No control or bidirectional-control characters that the source does not have."""
+    import unicodedata
+
+    for char in sorted(set(_INVISIBLE.findall(entry.translation)) - set(entry.source)):
+        name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
+        kind = "bidirectional control" if unicodedata.category(char) == "Cf" else "control character"
+        yield (f"the translation contains U+{ord(char):04X} {name} (a {kind} readers do not see, "
+               f"which can hide or reorder text): delete it")
 
 
 # -- markup -------------------------------------------------------------------------------
