@@ -22,7 +22,7 @@ language would read differently (``1,000`` in a Spanish sentence reads as one)
 is an error.
 
 The stable API the release build relies on: :class:`Problem`,
-:func:`check_catalog`, :func:`check_source`.
+:func:`check_catalog`, :func:`check_entry` (one entry: what ``build`` refuses), :func:`check_source`.
 
 >>> entry = polib.POEntry(msgid="Take 1.5 mg daily.", msgstr="Tome 15 mg al día.")
 >>> catalog = polib.POFile(); catalog.metadata = {"Language": "es"}; catalog.append(entry)
@@ -56,6 +56,7 @@ __all__ = [
     "ENTRY_CHECKS",
     "SOURCE_CHECKS",
     "check_catalog",
+    "check_entry",
     "check_source",
     "sheet_terms",
     "entry_targets",
@@ -228,19 +229,40 @@ def check_catalog(
     for entry in catalog:
         if entry.obsolete or not entry.msgid or not entry.msgstr:
             continue
-        seen = Entry(
-            source=entry.msgid,
-            translation=entry.msgstr,
-            segment=by_key.get(entry_key(entry)) or _segment_for(entry),
-            locale=locale,
-            terms=all_terms,
-            targets=entry_targets(entry),
-        )
-        line = entry_line(entry)
-        for check in ENTRY_CHECKS:
-            for message in check.run(seen):
-                problems.append(Problem(path, line, check.severity, check.name, message))
+        segment = by_key.get(entry_key(entry)) or _segment_for(entry)
+        problems += check_entry(entry, path, segment, locale, all_terms)
     return problems
+
+
+def check_entry(
+    entry: polib.POEntry,
+    path: str,
+    segment: Segment,
+    locale: str,
+    terms: Terms = Terms(),
+    severities: frozenset[str] = frozenset({ERROR, WARNING}),
+    skip: frozenset[str] = frozenset(),
+) -> list[Problem]:
+    """The problems of one entry's ``msgstr``: the checks of these severities, but those in ``skip``.
+
+    The build asks for the errors alone, so it refuses what ``l10n check``
+    calls an error, with the same words.
+    """
+    seen = Entry(
+        source=entry.msgid,
+        translation=entry.msgstr,
+        segment=segment,
+        locale=locale,
+        terms=terms,
+        targets=entry_targets(entry),
+    )
+    line = entry_line(entry)
+    return [
+        Problem(path, line, check.severity, check.name, message)
+        for check in ENTRY_CHECKS
+        if check.severity in severities and check.name not in skip
+        for message in check.run(seen)
+    ]
 
 
 def check_source(doc: Document, segments: Sequence[Segment]) -> list[Problem]:
@@ -490,7 +512,7 @@ def check_doses(entry: Entry) -> Iterator[str]:
 # 17p, C1234); a letter-hyphen-number name (IL-6, COVID-19) too.  One digit off
 # is another gene or another drug, so each must come through as it is.
 _IDENTIFIER = re.compile(
-    r"(?<![\w-])(?:[A-Z][A-Z0-9]*-\d+[A-Za-z0-9]*|[A-Za-z0-9]*(?:[A-Za-z][A-Za-z0-9]*\d|\d[A-Za-z0-9]*[A-Za-z])"
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*-\d+[A-Za-z0-9]*|[A-Za-z0-9]*(?:[A-Za-z][A-Za-z0-9]*\d|\d[A-Za-z0-9]*[A-Za-z])"
     r"[A-Za-z0-9]*)(?![\w])"
 )
 # Not identifiers: ordinals ("1st", "3er"), amounts with their unit ("20mg"), square units ("m2").
@@ -584,20 +606,26 @@ def _number_word_pattern(language: str) -> re.Pattern:
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)", re.I)
 
 
-def _number_words(text: str, language: str) -> list[tuple[Decimal, str]]:
-    """(value, as written) of every number written as a word in ``text``."""
-    text = _SOUNDS.sub(" ", _plain(text))
-    found: list[tuple[Decimal, str]] = []
+def _prose(text: str) -> str:
+    """The text the word checks read: no placeholders, URLs or pronunciation guides (same length)."""
+    return _SOUNDS.sub(lambda m: " " * len(m.group()), _plain(text))
+
+
+def _number_words(text: str, language: str) -> list[tuple[Decimal, str, int]]:
+    """(value, as written, offset in :func:`_prose`) of every number written as a word in ``text``."""
+    text = _prose(text)
+    found: list[tuple[Decimal, str, int]] = []
+    blank = lambda m: " " * len(m.group())  # noqa: E731 - keep offsets
     if language == "es":
         for match in _TENS_Y_UNITS_ES.finditer(text):
             tens, units = match.group(1).lower(), match.group(2).lower()
-            found.append((_NUMBER_WORDS["es"][tens] + _NUMBER_WORDS["es"][units], match.group()))
-        text = _TENS_Y_UNITS_ES.sub(" ", text)
-        found += [(Decimal("0.5"), m.group()) for m in _HALF_ES.finditer(text)]
-        text = _HALF_ES.sub(" ", text)
+            found.append((_NUMBER_WORDS["es"][tens] + _NUMBER_WORDS["es"][units], match.group(), match.start()))
+        text = _TENS_Y_UNITS_ES.sub(blank, text)
+        found += [(Decimal("0.5"), m.group(), m.start()) for m in _HALF_ES.finditer(text)]
+        text = _HALF_ES.sub(blank, text)
     words = _NUMBER_WORDS[language]
     for match in _number_word_pattern(language).finditer(text):
-        found.append((words[re.sub(r"\s+", " ", match.group().lower())], match.group()))
+        found.append((words[re.sub(r"\s+", " ", match.group().lower())], match.group(), match.start()))
     return found
 
 
@@ -613,8 +641,8 @@ def _digit_values(text: str, locale: str) -> Counter:
 class _Balance:
     """Numbers in digits and in words, compared by value; what one side says and the other does not."""
 
-    source_words: tuple[tuple[Decimal, str], ...]
-    target_words: tuple[tuple[Decimal, str], ...]
+    source_words: tuple[tuple[Decimal, str, int], ...]
+    target_words: tuple[tuple[Decimal, str, int], ...]
     missing: tuple[Decimal, ...] = ()
     extra: tuple[Decimal, ...] = ()
 
@@ -622,19 +650,19 @@ class _Balance:
 def _number_balance(entry: Entry) -> _Balance | None:
     """The balance of numbers when either side writes one as a word; None when neither does."""
     language = _language(entry.locale)
-    if language not in _NUMBER_WORDS:
-        return None
+    if language not in _NUMBER_WORDS or entry.translation == entry.source:
+        return None  # a string kept in English says what the source says
     source_words, target_words = _number_words(entry.source, "en"), _number_words(entry.translation, language)
     if not source_words and not target_words:
         return None
     source_digits = _digit_values(entry.source, "en")
     target_digits = source_digits if entry.numbers.ok else _digit_values(entry.translation, entry.locale)
-    source = source_digits + Counter(v for v, _ in source_words)
-    target = target_digits + Counter(v for v, _ in target_words)
+    source = source_digits + Counter(v for v, _, _ in source_words)
+    target = target_digits + Counter(v for v, _, _ in target_words)
 
     def hard(values: Counter, words) -> tuple[Decimal, ...]:
         # A one written as a word may stand alone: "a"/"un" is an article, "first" is "al principio".
-        values[_SOFT] = max(0, values[_SOFT] - sum(1 for v, _ in words if v == _SOFT))
+        values[_SOFT] = max(0, values[_SOFT] - sum(1 for v, _, _ in words if v == _SOFT))
         return tuple(sorted(values.elements()))
 
     return _Balance(tuple(source_words), tuple(target_words),
@@ -649,10 +677,19 @@ def check_number_words(entry: Entry) -> Iterator[str]:
     become "cuatro", but "at least four" may not become "al menos tres".
     """
     balance = _number_balance(entry)
-    if balance is None or next(check_frequency(entry), None) is not None:
-        return  # no number words; or the frequency check says it better
-    said = [f"'{t}' ({_shown(v)})" for v, t in balance.source_words if v in balance.missing]
-    wrote = [f"'{t}' ({_shown(v)})" for v, t in balance.target_words if v in balance.extra]
+    if balance is None:
+        return
+    source_spans, target_spans = [], []
+    if next(check_frequency(entry), None) is not None:  # that check says it better for "dos veces"
+        source_spans = [span for _, _, span in _frequencies(entry.source, "en")]
+        target_spans = [span for _, _, span in _frequencies(entry.translation, _language(entry.locale))]
+
+    def shown(words, values, spans) -> list[str]:
+        return [f"'{t}' ({_shown(v)})" for v, t, at in words
+                if v in values and not any(start <= at < end for start, end in spans)]
+
+    said = shown(balance.source_words, balance.missing, source_spans)
+    wrote = shown(balance.target_words, balance.extra, target_spans)
     if said and wrote:
         yield f"the source says {', '.join(said)}, the translation {', '.join(wrote)}"
     elif said:
@@ -741,12 +778,12 @@ def _count_value(word: str, language: str) -> Decimal | None:
     if word.isdigit():
         return Decimal(word)
     found = _number_words(word, language)
-    return sum((v for v, _ in found), Decimal(0)) if found else None
+    return sum((v for v, _, _ in found), Decimal(0)) if found else None
 
 
-def _frequencies(text: str, language: str) -> list[tuple[tuple, str]]:
-    """((kind, number, unit), as written) for every frequency in ``text``."""
-    text = _SOUNDS.sub(" ", _plain(text))
+def _frequencies(text: str, language: str) -> list[tuple[tuple, str, tuple[int, int]]]:
+    """((kind, number, unit), as written, span in :func:`_prose`) for every frequency in ``text``."""
+    text = _prose(text)
     found: list[tuple[int, tuple, str]] = []
     taken: list[tuple[int, int]] = []
     for pattern, kind, how in _FREQUENCY[language]:
@@ -760,31 +797,35 @@ def _frequencies(text: str, language: str) -> list[tuple[tuple, str]]:
             else:
                 number = Decimal(how(match))
             unit = next((_UNITS[g.lower()] for g in reversed(match.groups()) if g and g.lower() in _UNITS), None)
-            found.append((match.start(), (kind, number, unit), match.group()))
+            found.append((match.span(), (kind, number, unit), match.group()))
             taken.append(match.span())
     words = _PERIOD_WORDS[language]
     pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w-])", re.I)
     for match in pattern.finditer(text):
         if not any(start < match.end() and match.start() < end for start, end in taken):
-            found.append((match.start(), ("every", Decimal(1), words[match.group().lower()]), match.group()))
-    found.sort(key=lambda f: f[0])
-    if any(item[0] == "every" for _, item, _ in found):
-        # "once a week" is "weekly": once per period is what a period says by itself.
-        found = [f for f in found if f[1] != ("times", Decimal(1), None)]
-    return [(item, shown) for _, item, shown in found]
+            found.append((match.span(), ("every", Decimal(1), words[match.group().lower()]), match.group()))
+    return [(item, shown, span) for span, item, shown in sorted(found, key=lambda f: f[0])]
+
+
+def _how_often(found: list[tuple[tuple, str, tuple[int, int]]]) -> Counter:
+    """What the frequencies say, compared: "once a week" is "weekly", once per period being implied."""
+    items = Counter(item for item, _, _ in found)
+    if any(item[0] == "every" for item in items):
+        del items[("times", Decimal(1), None)]
+    return items
 
 
 @_entry_check("frequency", ERROR)
 def check_frequency(entry: Entry) -> Iterator[str]:
     """How often (once, twice, daily, every 8 hours, every other day) as in the source."""
     language = _language(entry.locale)
-    if language not in _FREQUENCY:
-        return
+    if language not in _FREQUENCY or entry.translation == entry.source:
+        return  # a string kept in English says what the source says
     source, target = _frequencies(entry.source, "en"), _frequencies(entry.translation, language)
-    if Counter(i for i, _ in source) == Counter(i for i, _ in target):
+    if _how_often(source) == _how_often(target):
         return
-    said = ", ".join(f"'{s}'" for _, s in source) or "no frequency"
-    wrote = ", ".join(f"'{s}'" for _, s in target) or "none"
+    said = ", ".join(f"'{s}'" for _, s, _ in source) or "no frequency"
+    wrote = ", ".join(f"'{s}'" for _, s, _ in target) or "none"
     yield f"the source says {said}, the translation {wrote}: how often must agree"
 
 
