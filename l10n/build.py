@@ -9,13 +9,14 @@ Which text a segment gets:
 * a translation that cannot be put back safely (it drops a link, adds
   markup, would turn a paragraph into a list) is refused: the English text
   stays and the problem is reported at the PO file's line;
-* so is a translation with an error-level QA problem (:mod:`l10n.checks`:
+* so is a reviewed translation with an error-level QA problem (:mod:`l10n.checks`:
   a changed dose, number, identifier or frequency, a dropped footnote marker,
   a control character...), reported in the words ``l10n check`` uses: a
   sheet never carries a wrong dose without a word.  Names are the exception
   (:data:`NOT_REFUSED`): whether "aspirina" is the drug "Aspirin" is a
   terminology decision with exceptions, which ``check`` and the release gate
-  make with the project's glossary; the build does not guess it.
+  make with the project's glossary; the build does not guess it.  A fuzzy
+  one in a draft is refused only for control characters.
 
 The front matter keeps every byte but: ``language`` (set to the locale), the
 translated keys, and the provenance keys ``translationSource``,
@@ -31,7 +32,7 @@ import polib
 
 from .catalog import entry_key, is_translated
 from .document import Document, format_yaml_scalar, front_matter_outline, front_matter_values
-from .checks import ERROR, check_entry
+from .checks import ENTRY_CHECKS, ERROR, check_entry
 from .errors import L10nError, TranslationError
 from .segment import Segment, block_structure, render, splice
 
@@ -42,9 +43,14 @@ STATUS_KEYS = ("translationSource", "translationSourceHash", "translationStatus"
 # How each segment was served, in the order the summary reports them.
 OUTCOMES = ("reviewed", "fuzzy", "fuzzy-skipped", "untranslated", "refused")
 
-# Error-level checks the build does not refuse for: "render" is the build's own
-# rule (run just before), names need the glossary (see the module docstring).
-NOT_REFUSED = frozenset({"render", "do-not-translate"})
+# Error-level checks the build does not refuse for: "render" and "markup" are
+# what the build's own rule (render, run first) decides for itself; names need
+# the glossary (see the module docstring).
+NOT_REFUSED = frozenset({"render", "markup", "do-not-translate"})
+# An unreviewed (fuzzy) translation in a draft is refused only for characters
+# that hide or reorder text: the draft banner already says nobody checked the rest.
+DRAFT_REFUSED = frozenset({"control-chars"})
+_ALL_CHECKS = frozenset(check.name for check in ENTRY_CHECKS)
 
 
 class SheetBuild:
@@ -121,8 +127,8 @@ def build_sheet(
                 outcome = "refused"
                 result.problems.append(TranslationError(err.message, po_path, line))
             else:
-                errors = check_entry(entry, po_path or "", seg, locale, severities=frozenset({ERROR}),
-                                     skip=NOT_REFUSED)
+                skip = NOT_REFUSED if outcome == "reviewed" else _ALL_CHECKS - DRAFT_REFUSED
+                errors = check_entry(entry, po_path or "", seg, locale, frozenset({ERROR}), skip)
                 if errors:
                     outcome = "refused"
                     result.problems += [TranslationError(f"error [{p.check}] {p.message} (the English text is kept)",
