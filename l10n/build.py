@@ -128,7 +128,7 @@ def build_sheet(
                 result.problems.append(TranslationError(err.message, po_path, line))
             else:
                 skip = NOT_REFUSED if outcome == "reviewed" else _ALL_CHECKS - DRAFT_REFUSED
-                errors = check_entry(entry, po_path or "", seg, locale, frozenset({ERROR}), skip)
+                errors = check_entry(entry, po_path or "", seg, locale, severities=frozenset({ERROR}), skip=skip)
                 if errors:
                     outcome = "refused"
                     result.problems += [TranslationError(f"error [{p.check}] {p.message} (the English text is kept)",
