@@ -28,6 +28,7 @@ from babel.messages.mofile import write_mo
 
 from .catalog import WRAP_WIDTH, is_translated, read_catalog, update_catalog, write_catalog
 from .catalog import UpdateSummary, entry_key, template_metadata
+from .checks import ERROR, Problem, entry_line
 from .config import Config
 from .errors import CatalogError, ConfigError, L10nError
 
@@ -43,6 +44,7 @@ __all__ = [
     "update_ui",
     "ui_problems",
     "placeholder_problem",
+    "check_ui",
     "compile_ui",
 ]
 
@@ -222,11 +224,26 @@ def ui_problems(config: Config, locale: str) -> list[CatalogError]:
         if not entry.obsolete and entry_key(entry) in wanted and not is_translated(entry):
             state = "fuzzy" if entry.msgstr else "untranslated"
             problems.append(CatalogError(f"{state}: {entry.msgid!r}", shown, getattr(entry, "linenum", None)))
+    problems += [CatalogError(f"{p.severity} [{p.check}] {p.message}", p.path, p.line) for p in _placeholders(catalog, shown)]
+    return problems
+
+
+def _placeholders(catalog: polib.POFile, shown: str) -> list[Problem]:
+    found = []
+    for entry in catalog:
         problem = None if entry.obsolete else placeholder_problem(entry)
         if problem:
-            line = getattr(entry, "msgstr_line", None) or getattr(entry, "linenum", None)
-            problems.append(CatalogError(f"error [placeholders] {problem}", shown, line))
-    return problems
+            found.append(Problem(shown, entry_line(entry), ERROR, "placeholders", problem))
+    return found
+
+
+def check_ui(config: Config, locale: str) -> list[Problem]:
+    """What ``l10n check`` reports about ``locale``'s ui.po: placeholders the pages could not fill."""
+    target = catalog_path(config, locale)
+    if not target.exists():
+        return []  # nothing to check yet; the release says to run 'l10n ui'
+    shown = config.display(target)
+    return _placeholders(read_catalog(target, shown), shown)
 
 
 def compile_ui(config: Config, locale: str, folder: str | os.PathLike, use_fuzzy: bool = False) -> gettext.NullTranslations:
