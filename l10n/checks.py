@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -149,6 +150,14 @@ class Entry:
     @cached_property
     def numbers(self) -> "_NumberMatch":
         return _match_numbers(self.source, self.translation, self.locale)
+
+    @cached_property
+    def frequencies(self) -> tuple[list, list] | None:
+        """(the source's, the translation's) frequencies; None where the check does not apply."""
+        language = _language(self.locale)
+        if language not in _FREQUENCY or self.translation == self.source:
+            return None  # a string kept in English says what the source says
+        return _frequencies(self.source, "en"), _frequencies(self.translation, language)
 
 
 def entry_targets(entry: polib.POEntry) -> dict[str, str]:
@@ -523,6 +532,9 @@ _NOT_IDENTIFIER = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _identifiers(text: str) -> Counter:
     return Counter(m.group() for m in _IDENTIFIER.finditer(_plain(text)) if not _NOT_IDENTIFIER.fullmatch(m.group()))
 
@@ -530,6 +542,8 @@ def _identifiers(text: str) -> Counter:
 @_entry_check("identifiers", ERROR)
 def check_identifiers(entry: Entry) -> Iterator[str]:
     """Names with letters and digits (CD38, HER2, BRCA1, 17p, C1234) exactly as in the source."""
+    if not _DIGIT.search(entry.source) and not _DIGIT.search(entry.translation):
+        return  # most strings: nothing to look for
     source, target = _identifiers(entry.source), _identifiers(entry.translation)
     missing, extra = sorted((source - target).elements()), sorted((target - source).elements())
     if missing and extra:
@@ -600,10 +614,14 @@ _SOUNDS = re.compile(r"\((?=[^()]*-)(?=[^()]*[A-Z]{2})[A-Za-z -]+\)")
 _SOFT = Decimal(1)
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
 @lru_cache(maxsize=None)
-def _number_word_pattern(language: str) -> re.Pattern:
-    words = sorted(_NUMBER_WORDS[language], key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)", re.I)
+def _phrase_pattern(language: str) -> re.Pattern:
+    """The number words of several words ("every other", "días alternos"), read before single words."""
+    phrases = sorted((w for w in _NUMBER_WORDS[language] if " " in w), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in phrases) + r")(?!\w)", re.I)
 
 
 def _prose(text: str) -> str:
@@ -616,17 +634,29 @@ def _number_words(text: str, language: str) -> list[tuple[Decimal, str, int]]:
     text = _prose(text)
     found: list[tuple[Decimal, str, int]] = []
     blank = lambda m: " " * len(m.group())  # noqa: E731 - keep offsets
+    words = _NUMBER_WORDS[language]
     if language == "es":
         for match in _TENS_Y_UNITS_ES.finditer(text):
             tens, units = match.group(1).lower(), match.group(2).lower()
-            found.append((_NUMBER_WORDS["es"][tens] + _NUMBER_WORDS["es"][units], match.group(), match.start()))
+            found.append((words[tens] + words[units], match.group(), match.start()))
         text = _TENS_Y_UNITS_ES.sub(blank, text)
         found += [(Decimal("0.5"), m.group(), m.start()) for m in _HALF_ES.finditer(text)]
         text = _HALF_ES.sub(blank, text)
-    words = _NUMBER_WORDS[language]
-    for match in _number_word_pattern(language).finditer(text):
+    for match in _phrase_pattern(language).finditer(text):
         found.append((words[re.sub(r"\s+", " ", match.group().lower())], match.group(), match.start()))
-    return found
+    text = _phrase_pattern(language).sub(blank, text)
+    # A dictionary look-up per word: one regular expression of every word is ten times slower.
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        if word in words:
+            found.append((words[word], match.group(), match.start()))
+        elif "-" in word:  # "one-third": each part
+            offset = match.start()
+            for part in match.group().split("-"):
+                if part.lower() in words:
+                    found.append((words[part.lower()], part, offset))
+                offset += len(part) + 1
+    return sorted(found, key=lambda f: f[2])
 
 
 def _language(locale: str) -> str:
@@ -681,8 +711,8 @@ def check_number_words(entry: Entry) -> Iterator[str]:
         return
     source_spans, target_spans = [], []
     if next(check_frequency(entry), None) is not None:  # that check says it better for "dos veces"
-        source_spans = [span for _, _, span in _frequencies(entry.source, "en")]
-        target_spans = [span for _, _, span in _frequencies(entry.translation, _language(entry.locale))]
+        source_spans = [span for _, _, span in entry.frequencies[0]]
+        target_spans = [span for _, _, span in entry.frequencies[1]]
 
     def shown(words, values, spans) -> list[str]:
         return [f"'{t}' ({_shown(v)})" for v, t, at in words
@@ -720,6 +750,8 @@ def _footnote_marks(text: str) -> Counter:
 @_entry_check("footnotes", ERROR)
 def check_footnotes(entry: Entry) -> Iterator[str]:
     """Footnote and superscript markers (¹ ² ³ * † ‡ §) as often as in the source."""
+    if all(entry.source.count(mark) == entry.translation.count(mark) for mark in _FOOTNOTE_MARKS):
+        return  # the same characters: no need to tell an asterisk from emphasis
     source, target = _footnote_marks(entry.source), _footnote_marks(entry.translation)
     for mark in sorted(set(source) | set(target)):
         if source[mark] != target[mark]:
@@ -764,7 +796,7 @@ _FREQUENCY = {
         (re.compile(r"\buna\s+vez(?=\s+(?:al|a|por|cada|diaria\w*|semanal\w*|mensual\w*|el|en|o|y|solo|sólo|\d)\b"
                     r"|\s*(?:[,.;:)]|$))", re.I), "times", lambda m: 1),
         (re.compile(r"\b" + _COUNT + r"\s+veces\b", re.I), "times", "count"),
-        (re.compile(r"\b(?:en\s+)?(días|semanas)\s+alternos\b|\bun\s+(día)\s+sí\s+y\s+otro\s+no\b", re.I),
+        (re.compile(r"\b(?:en\s+)?(días|semanas)\s+altern[oa]s\b|\bun\s+(día)\s+sí\s+y\s+otro\s+no\b", re.I),
          "every", lambda m: 2),
         (re.compile(r"\bcada\s+" + _COUNT + r"\s+(" + _UNIT_WORDS + r")\b", re.I), "every", "count"),
         (re.compile(r"\b(?:cada|al|por|a\s+la|todos\s+los|todas\s+las)\s+(" + _UNIT_WORDS + r")\b"
@@ -781,8 +813,23 @@ def _count_value(word: str, language: str) -> Decimal | None:
     return sum((v for v, _, _ in found), Decimal(0)) if found else None
 
 
+@lru_cache(maxsize=None)
+def _period_pattern(language: str) -> re.Pattern:
+    words = _PERIOD_WORDS[language]
+    return re.compile(r"(?<![\w-])(" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w-])", re.I)
+
+
+# Every frequency has one of these in it; a text with none (most of a sheet) is not searched.
+_FREQUENCY_HINTS = {
+    "en": re.compile(r"once|twice|thrice|times|every|each|per|alternate|hour|day|daily|week|month|year|annual|nightly", re.I),
+    "es": re.compile(r"vez|veces|cada|altern|hora|d[íi]a|semana|mes|mensual|año|anual", re.I),
+}
+
+
 def _frequencies(text: str, language: str) -> list[tuple[tuple, str, tuple[int, int]]]:
     """((kind, number, unit), as written, span in :func:`_prose`) for every frequency in ``text``."""
+    if not _FREQUENCY_HINTS[language].search(text):
+        return []
     text = _prose(text)
     found: list[tuple[int, tuple, str]] = []
     taken: list[tuple[int, int]] = []
@@ -800,8 +847,7 @@ def _frequencies(text: str, language: str) -> list[tuple[tuple, str, tuple[int, 
             found.append((match.span(), (kind, number, unit), match.group()))
             taken.append(match.span())
     words = _PERIOD_WORDS[language]
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w-])", re.I)
-    for match in pattern.finditer(text):
+    for match in _period_pattern(language).finditer(text):
         if not any(start < match.end() and match.start() < end for start, end in taken):
             found.append((match.span(), ("every", Decimal(1), words[match.group().lower()]), match.group()))
     return [(item, shown, span) for span, item, shown in sorted(found, key=lambda f: f[0])]
@@ -818,10 +864,9 @@ def _how_often(found: list[tuple[tuple, str, tuple[int, int]]]) -> Counter:
 @_entry_check("frequency", ERROR)
 def check_frequency(entry: Entry) -> Iterator[str]:
     """How often (once, twice, daily, every 8 hours, every other day) as in the source."""
-    language = _language(entry.locale)
-    if language not in _FREQUENCY or entry.translation == entry.source:
-        return  # a string kept in English says what the source says
-    source, target = _frequencies(entry.source, "en"), _frequencies(entry.translation, language)
+    if entry.frequencies is None:
+        return
+    source, target = entry.frequencies
     if _how_often(source) == _how_often(target):
         return
     said = ", ".join(f"'{s}'" for _, s, _ in source) or "no frequency"
@@ -839,8 +884,6 @@ _CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\r": "carriage return", "\x0b":
 @_entry_check("control-chars", ERROR)
 def check_control_chars(entry: Entry) -> Iterator[str]:
     """No control or bidirectional-control characters that the source does not have."""
-    import unicodedata
-
     for char in sorted(set(_INVISIBLE.findall(entry.translation)) - set(entry.source)):
         name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
         kind = "bidirectional control" if unicodedata.category(char) == "Cf" else "control character"
