@@ -225,3 +225,32 @@ def test_names_are_left_to_check_and_release():
     assert result.counts["reviewed"] == 1 and result.counts["refused"] == 1
     assert [p.message for p in result.problems] == [
         "error [numbers] the translation has 3 but not 2 (in es: 2) (the English text is kept)"]
+
+
+def test_release_blocks_a_reviewed_sheet_with_a_bidi_override(tmp_path):
+    """What 'build' refuses, 'release' does not ship: the sheet is blocked, the reason names the PO line."""
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "seeds").mkdir()
+    text = (SEEDS / "carfilzomib.md").read_text(encoding="utf-8").replace("Placeholder slot\n\n", "")
+    (tmp_path / "seeds" / "carfilzomib.md").write_text(text, encoding="utf-8")
+    (tmp_path / "l10n.toml").write_text('locales = ["es"]\n')
+    ui_po = tmp_path / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    ui_po.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", ui_po)
+    run_l10n(tmp_path, "extract", check=True)
+    run_l10n(tmp_path, "update", check=True)
+    po_path = tmp_path / "locales/es/LC_MESSAGES/carfilzomib.po"
+    fill_identity(po_path)
+    assert "carfilzomib: released" in run_l10n(tmp_path, "release", "--locale", "es", check=True).stdout
+    catalog = polib.pofile(str(po_path))
+    catalog.find("Kyprolis").msgstr = "Kyprolis\u202e"
+    catalog.save()
+    done = run_l10n(tmp_path, "release", "--locale", "es")
+    assert "carfilzomib: blocked" in done.stdout
+    line = po_path.read_text(encoding="utf-8").splitlines().index('msgid "Kyprolis"') + 2
+    assert f"locales/es/LC_MESSAGES/carfilzomib.po:{line}: error [control-chars] " in done.stderr
+    manifest = (tmp_path / "dist/es/manifest.json").read_text(encoding="utf-8")
+    assert '"blocked": [\n    "carfilzomib"\n  ]' in manifest and "\u202e" not in manifest
+    assert not (tmp_path / "dist/es/carfilzomib.html").exists()

@@ -459,6 +459,8 @@ def test_the_good_translation_of_the_dosing_sheet_passes(dosing):
      "control-chars"),
     ("The usual dose", "La dosis habitual es de 20 mg/m² una vez al día,\x1b durante al menos cuatro ciclos.",
      "control-chars"),
+    ("The usual dose", "La dosis habitual es de 20 mg/m² una vez al día,\x00 durante al menos cuatro ciclos.",
+     "control-chars"),
 ])
 def test_a_po_edit_is_reported_at_its_line_with_exit_3(dosing, msgid, bad, check):
     po = dosing / "locales/es/LC_MESSAGES/examplumab.po"
