@@ -36,7 +36,7 @@ from .checks import ENTRY_CHECKS, ERROR, check_entry
 from .errors import L10nError, TranslationError
 from .segment import Segment, block_structure, render, splice
 
-__all__ = ["SheetBuild", "build_sheet", "STATUS_KEYS", "NOT_REFUSED"]
+__all__ = ["SheetBuild", "build_sheet", "STATUS_KEYS", "NOT_REFUSED", "CheckRefusal"]
 
 STATUS_KEYS = ("translationSource", "translationSourceHash", "translationStatus")
 
@@ -51,6 +51,21 @@ NOT_REFUSED = frozenset({"render", "markup", "do-not-translate"})
 # that hide or reorder text: the draft banner already says nobody checked the rest.
 DRAFT_REFUSED = frozenset({"control-chars"})
 _ALL_CHECKS = frozenset(check.name for check in ENTRY_CHECKS)
+
+
+class CheckRefusal(TranslationError):
+    """A translation refused because a QA check (``check``, its name) reports an error in it.
+
+    The release gate runs the same checks itself; it can tell these apart
+    from the build's own refusals so as not to give one reason twice.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, check: str = ""):
+        super().__init__(message, path, line)
+        self.check = check
+
+    def __reduce__(self):
+        return (self.__class__, (self.message, self.path, self.line, self.check))
 
 
 class SheetBuild:
@@ -131,8 +146,8 @@ def build_sheet(
                 errors = check_entry(entry, po_path or "", seg, locale, severities=frozenset({ERROR}), skip=skip)
                 if errors:
                     outcome = "refused"
-                    result.problems += [TranslationError(f"error [{p.check}] {p.message} (the English text is kept)",
-                                                         po_path, line) for p in errors]
+                    result.problems += [CheckRefusal(f"error [{p.check}] {p.message} (the English text is kept)",
+                                                     po_path, line, p.check) for p in errors]
                 else:
                     edits.append((seg.start, seg.end, rendered))
         result.counts[outcome] += 1

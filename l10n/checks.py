@@ -526,8 +526,8 @@ _IDENTIFIER = re.compile(
 )
 # Not identifiers: ordinals ("1st", "3er"), amounts with their unit ("20mg"), square units ("m2").
 _NOT_IDENTIFIER = re.compile(
-    r"\d+(?:st|nd|rd|th|er|ra|ro|do|da|to|ta|vo|va|no|na|mo|ma|os|as|o|a)"
-    r"|\d+(?:[.,]\d+)?(?:" + _UNIT + r"|h|hr|hrs|min|am|pm|x)|x\d+|[cdkm]?m[23]",
+    r"\d+(?:st|nd|rd|th|er|ra|ro|do|da|to|ta|vo|va|no|na|mo|ma|os|as|o|a|s)"  # 1st, 3er, 2a, 1990s
+    r"|\d*(?:[.,]\d+)?(?:" + _UNIT + r"|[cdkm]?m[23]|h|hr|hrs|min|am|pm|x)|x\d+|[cdkm]?m[23]",
     re.I,
 )
 
@@ -778,7 +778,8 @@ _COUNT = r"(\d+|[^\W\d_]+(?:[- ]y[- ][^\W\d_]+|-[^\W\d_]+)?)"
 _FREQUENCY = {
     "en": [
         (re.compile(r"(?<!\bat )\bonce(?=\s+(?:a|an|per|every|each|daily|weekly|monthly|yearly|nightly|in|on|or|and|"
-                    r"only|\d)\b|\s*(?:[,.;:)]|$))", re.I), "times", lambda m: 1),
+                    r"only|\d)\b|-(?:daily|weekly|monthly|yearly|nightly)\b|\s*(?:[,.;:)]|$))", re.I), "times",
+         lambda m: 1),
         (re.compile(r"\btwice\b", re.I), "times", lambda m: 2),
         (re.compile(r"\bthrice\b", re.I), "times", lambda m: 3),
         (re.compile(r"\b" + _COUNT + r"\s+times\b", re.I), "times", "count"),
@@ -799,7 +800,10 @@ _FREQUENCY = {
         (re.compile(r"\b(?:en\s+)?(días|semanas)\s+altern[oa]s\b|\bun\s+(día)\s+sí\s+y\s+otro\s+no\b", re.I),
          "every", lambda m: 2),
         (re.compile(r"\bcada\s+" + _COUNT + r"\s+(" + _UNIT_WORDS + r")\b", re.I), "every", "count"),
-        (re.compile(r"\b(?:cada|al|por|a\s+la|todos\s+los|todas\s+las)\s+(" + _UNIT_WORDS + r")\b"
+        (re.compile(r"\b(?:cada|por|todos\s+los|todas\s+las)\s+(" + _UNIT_WORDS + r")\b"
+                    r"(?!\s+(?:siguiente|anterior)\b)", re.I), "every", lambda m: 1),
+        # "al día" is a rate, but not in "al día siguiente" (the next day) or "al día de hoy" (today).
+        (re.compile(r"\b(?:al|a\s+la)\s+(" + _UNIT_WORDS + r")\b"
                     r"(?!\s+(?:siguiente|anterior|de|del)\b)", re.I), "every", lambda m: 1),
     ],
 }
@@ -816,7 +820,7 @@ def _count_value(word: str, language: str) -> Decimal | None:
 @lru_cache(maxsize=None)
 def _period_pattern(language: str) -> re.Pattern:
     words = _PERIOD_WORDS[language]
-    return re.compile(r"(?<![\w-])(" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w-])", re.I)
+    return re.compile(r"(?<!\w)(" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w-])", re.I)
 
 
 # Every frequency has one of these in it; a text with none (most of a sheet) is not searched.

@@ -346,6 +346,15 @@ DOSING_SPANISH = [
     ("It is given by means of an infusion over thirty minutes.",
      "Se administra por medio de una infusión durante treinta minutos."),
     ("Call your doctor at once if you have a fever.", "Llame a su médico de inmediato si tiene fiebre."),
+    ("Take it once-weekly.", "Tómelo una vez por semana."),
+    ("Take 2 tablets a day.", "Tome 2 comprimidos al día."),
+    ("The next day, you may feel tired.", "Al día siguiente, puede sentirse cansado."),
+    ("Approved in the 1990s.", "Aprobado en la década de 1990."),
+    ("The dose is based on 1.73m2 of body area.", "La dosis se basa en 1,73 m² de superficie corporal."),
+    ("Two-thirds of patients.", "Dos tercios de los pacientes."),
+    ("One in five patients.", "Uno de cada cinco pacientes."),
+    ("No one should take it twice.", "Nadie debe tomarlo dos veces."),
+    ("Tell your doctor within a week.", "Informe a su médico en el plazo de una semana."),
 ]
 
 
