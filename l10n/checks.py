@@ -19,7 +19,9 @@ markup is ``{N}``.  Numbers are compared by value in the conventions of the
 catalog's language (Babel's locale data): in Spanish ``1,5 mg`` is the source's
 ``1.5 mg`` and ``1.000`` or ``1 000`` its ``1,000``; a number a reader of the
 language would read differently (``1,000`` in a Spanish sentence reads as one)
-is an error.
+is an error.  Numbers written as words ("four", "cuatro", "twice") count too,
+by value against words and digits on the other side; frequencies ("once a
+day", "dos veces al día") are compared as (times, period).
 
 The stable API the release build relies on: :class:`Problem`,
 :func:`check_catalog`, :func:`check_entry` (one entry: what ``build`` refuses), :func:`check_source`.

@@ -179,3 +179,10 @@ def test_compile_ui_leaves_out_a_string_it_could_not_format(ui_project, tmp_path
     translations = ui.compile_ui(load_config(ui_project), "es", tmp_path)
     assert translations.gettext("(in %(language)s)") % {"language": "inglés"} == "(in inglés)"
     assert translations.gettext("Source: %(source)s") == "Fuente: %(source)s"
+
+
+def test_plural_forms_may_leave_out_the_count_but_not_invent_a_name():
+    entry = polib.POEntry(msgid="%(n)d link", msgid_plural="%(n)d links", msgstr_plural={0: "un enlace", 1: "%(n)d enlaces"})
+    assert ui.placeholder_problem(entry) is None
+    entry.msgstr_plural[1] = "%(num)d enlaces"
+    assert ui.placeholder_problem(entry) == "the translation has %(num)d, which the msgid does not: keep every %(name)s as it is"
