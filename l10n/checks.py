@@ -575,9 +575,8 @@ _NUMBER_WORDS: dict[str, dict[str, Decimal]] = {
         **{w: Decimal(i) for i, w in enumerate(_ONES["en"])},
         **{w: Decimal(v) for w, v in _TENS["en"].items()},
         **{f"{t}-{o}": Decimal(v + i) for t, v in _TENS["en"].items() for i, o in enumerate(_ONES["en"][1:10], 1)},
-        **dict.fromkeys(["first"], Decimal(1)),
         **{w: Decimal(i) for i, w in enumerate(
-            "second third fourth fifth sixth seventh eighth ninth tenth".split(), 2)},
+            "first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)},
         "thirds": Decimal(3), "quarter": Decimal(4), "quarters": Decimal(4),
         "twice": Decimal(2), "dozen": Decimal(12), "half": Decimal("0.5"),
         "every other": Decimal(2), "alternate days": Decimal(2), "alternate weeks": Decimal(2),
@@ -592,9 +591,11 @@ _NUMBER_WORDS: dict[str, dict[str, Decimal]] = {
         "veintiún": Decimal(21), "veintiuna": Decimal(21), "veintidos": Decimal(22), "veintitres": Decimal(23),
         "veintiseis": Decimal(26),
         **{f"{ordinal}{ending}": Decimal(i)
-           for i, stems in enumerate([["primer", "primer"], ["segund"], ["tercer", "tercer"], ["cuart"], ["quint"],
+           for i, stems in enumerate([["primer"], ["segund"], ["tercer"], ["cuart"], ["quint"],
                                       ["sext"], ["séptim", "sétim"], ["octav"], ["noven"], ["décim"]], 1)
-           for ordinal in stems for ending in ("o", "a", "os", "as")},
+           for ordinal in stems for ending in ("o", "a")},
+        # Plurals only where they are not also a measure: "30 segundos", "unas décimas de fiebre".
+        **{f"{ordinal}{ending}": Decimal(i) for i, ordinal in ((1, "primer"), (3, "tercer")) for ending in ("os", "as")},
         "primer": Decimal(1), "tercer": Decimal(3), "tercio": Decimal(3), "tercios": Decimal(3),
         "docena": Decimal(12), "mitad": Decimal("0.5"), "días alternos": Decimal(2), "dias alternos": Decimal(2),
         "semanas alternas": Decimal(2), "un día sí y otro no": Decimal(2),
@@ -614,8 +615,8 @@ _TENS_Y_UNITS_ES = re.compile(
 # Pronunciation guides ("(kar-FIL-zoh-mib)") are sounds, not words.
 _SOUNDS = re.compile(r"\((?=[^()]*-)(?=[^()]*[A-Z]{2})[A-Za-z -]+\)")
 _SOFT = Decimal(1)
-
-
+# Words made of number words that say no number ("half-life" is "semivida" or "vida media").
+_NOT_NUMBERS = frozenset({"half-life", "half-lives", "second-hand", "one-on-one"})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -652,7 +653,7 @@ def _number_words(text: str, language: str) -> list[tuple[Decimal, str, int]]:
         word = match.group().lower()
         if word in words:
             found.append((words[word], match.group(), match.start()))
-        elif "-" in word:  # "one-third": each part
+        elif "-" in word and word not in _NOT_NUMBERS:  # "one-third": each part
             offset = match.start()
             for part in match.group().split("-"):
                 if part.lower() in words:

@@ -74,6 +74,7 @@ CASES = [
     ("number-words", "Give at least four cycles.", "Dé al menos 3 ciclos.", "Dé al menos 4 ciclos."),
     ("number-words", "Give at least 4 cycles.", "Dé al menos tres ciclos.", "Dé al menos cuatro ciclos."),
     ("number-words", "It is the second treatment.", "Es el tercer tratamiento.", "Es el segundo tratamiento."),
+    ("number-words", "A second-line treatment.", "Un tratamiento de tercera línea.", "Un tratamiento de segunda línea."),
     ("number-words", "Take half a tablet.", "Tome dos tabletas.", "Tome media tableta."),
     ("footnotes", "Approved¹ in 2019.", "Aprobado en 2019.", "Aprobado¹ en 2019."),
     ("footnotes", "Accelerated approval†", "Aprobación acelerada", "Aprobación acelerada†"),
@@ -355,6 +356,9 @@ DOSING_SPANISH = [
     ("One in five patients.", "Uno de cada cinco pacientes."),
     ("No one should take it twice.", "Nadie debe tomarlo dos veces."),
     ("Tell your doctor within a week.", "Informe a su médico en el plazo de una semana."),
+    ("Wait 30 seconds.", "Espere 30 segundos."),
+    ("Its half-life is long.", "Su vida media es larga."),
+    ("A second-line treatment.", "Un tratamiento de segunda línea."),
 ]
 
 
