@@ -19,10 +19,12 @@ markup is ``{N}``.  Numbers are compared by value in the conventions of the
 catalog's language (Babel's locale data): in Spanish ``1,5 mg`` is the source's
 ``1.5 mg`` and ``1.000`` or ``1 000`` its ``1,000``; a number a reader of the
 language would read differently (``1,000`` in a Spanish sentence reads as one)
-is an error.
+is an error.  Numbers written as words ("four", "cuatro", "twice") count too,
+by value against words and digits on the other side; frequencies ("once a
+day", "dos veces al día") are compared as (times, period).
 
 The stable API the release build relies on: :class:`Problem`,
-:func:`check_catalog`, :func:`check_source`.
+:func:`check_catalog`, :func:`check_entry` (one entry: what ``build`` refuses), :func:`check_source`.
 
 >>> entry = polib.POEntry(msgid="Take 1.5 mg daily.", msgstr="Tome 15 mg al día.")
 >>> catalog = polib.POFile(); catalog.metadata = {"Language": "es"}; catalog.append(entry)
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -57,6 +60,7 @@ __all__ = [
     "ENTRY_CHECKS",
     "SOURCE_CHECKS",
     "check_catalog",
+    "check_entry",
     "check_source",
     "sheet_terms",
     "entry_targets",
@@ -157,6 +161,14 @@ class Entry:
     def numbers(self) -> "_NumberMatch":
         return _match_numbers(self.source, self.translation, self.locale)
 
+    @cached_property
+    def frequencies(self) -> tuple[list, list] | None:
+        """(the source's, the translation's) frequencies; None where the check does not apply."""
+        language = _language(self.locale)
+        if language not in _FREQUENCY or self.translation == self.source:
+            return None  # a string kept in English says what the source says
+        return _frequencies(self.source, "en"), _frequencies(self.translation, language)
+
 
 def entry_targets(entry: polib.POEntry) -> dict[str, str]:
     """What each ``[N]``/``{N}`` of an entry stands for, from its extracted comment."""
@@ -238,19 +250,40 @@ def check_catalog(
     for entry in catalog:
         if entry.obsolete or not entry.msgid or not entry.msgstr:
             continue
-        seen = Entry(
-            source=entry.msgid,
-            translation=entry.msgstr,
-            segment=by_key.get(entry_key(entry)) or _segment_for(entry),
-            locale=locale,
-            terms=all_terms,
-            targets=entry_targets(entry),
-        )
-        line = entry_line(entry)
-        for check in ENTRY_CHECKS:
-            for message in check.run(seen):
-                problems.append(Problem(path, line, check.severity, check.name, message))
+        segment = by_key.get(entry_key(entry)) or _segment_for(entry)
+        problems += check_entry(entry, path, segment, locale, all_terms)
     return problems
+
+
+def check_entry(
+    entry: polib.POEntry,
+    path: str,
+    segment: Segment,
+    locale: str,
+    terms: Terms = Terms(),
+    severities: frozenset[str] = frozenset({ERROR, WARNING}),
+    skip: frozenset[str] = frozenset(),
+) -> list[Problem]:
+    """The problems of one entry's ``msgstr``: the checks of these severities, but those in ``skip``.
+
+    The build asks for the errors alone, so it refuses what ``l10n check``
+    calls an error, with the same words.
+    """
+    seen = Entry(
+        source=entry.msgid,
+        translation=entry.msgstr,
+        segment=segment,
+        locale=locale,
+        terms=terms,
+        targets=entry_targets(entry),
+    )
+    line = entry_line(entry)
+    return [
+        Problem(path, line, check.severity, check.name, message)
+        for check in ENTRY_CHECKS
+        if check.severity in severities and check.name not in skip
+        for message in check.run(seen)
+    ]
 
 
 def check_source(doc: Document, segments: Sequence[Segment]) -> list[Problem]:
@@ -447,6 +480,9 @@ def check_numbers(entry: Entry) -> Iterator[str]:
     """Every number of the source, same value, in the language's way of writing it."""
     found = entry.numbers
     if not found.ok:
+        balance = _number_balance(entry)
+        if balance is not None and not balance.missing and not balance.extra:
+            return  # "four" became "4", or "4" became "cuatro": the same numbers
         lost = ", ".join(found.missing)
         if found.extra:
             hint = "; ".join(f"{t} (in {entry.locale}: {_native(t, entry.locale)})" for t in found.missing)
@@ -481,12 +517,395 @@ def check_doses(entry: Entry) -> Iterator[str]:
     """Every number-with-unit (dose, percentage) of the source, same value and unit."""
     available = _doses(entry.translation, entry.locale)
     for values, unit, shown in _doses(entry.source, "en"):
+        if not values:
+            continue  # not one number ("1,5" in English is a list): the numbers check reports it
         value = next(iter(values))
         match = next((d for d in available if d[1] == unit and value in d[0]), None)
         if match is None:
             yield f"the dose {shown} is not in the translation"
         else:
             available.remove(match)
+
+
+# -- identifiers, number words, footnotes, frequency ------------------------------------
+
+# A token with letters and digits names one thing (CD38, HER2, BRCA1, MGCD0103,
+# 17p, C1234); a letter-hyphen-number name (IL-6, COVID-19) too.  One digit off
+# is another gene or another drug, so each must come through as it is.
+_IDENTIFIER = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*-\d+[A-Za-z0-9]*|[A-Za-z0-9]*(?:[A-Za-z][A-Za-z0-9]*\d|\d[A-Za-z0-9]*[A-Za-z])"
+    r"[A-Za-z0-9]*)(?![\w])"
+)
+# Not identifiers: ordinals ("1st", "3er"), amounts with their unit ("20mg"), square units ("m2").
+_NOT_IDENTIFIER = re.compile(
+    r"\d+(?:st|nd|rd|th|er|ra|ro|do|da|to|ta|vo|va|no|na|mo|ma|os|as|o|a|s)"  # 1st, 3er, 2a, 1990s
+    r"|\d*(?:[.,]\d+)?(?:" + _UNIT + r"|[cdkm]?m[23]|h|hr|hrs|min|am|pm|x)|x\d+|[cdkm]?m[23]",
+    re.I,
+)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _identifiers(text: str) -> Counter:
+    return Counter(m.group() for m in _IDENTIFIER.finditer(_plain(text)) if not _NOT_IDENTIFIER.fullmatch(m.group()))
+
+
+@_entry_check("identifiers", ERROR)
+def check_identifiers(entry: Entry) -> Iterator[str]:
+    """Names with letters and digits (CD38, HER2, BRCA1, 17p, C1234) exactly as in the source."""
+    if not _DIGIT.search(entry.source) and not _DIGIT.search(entry.translation):
+        return  # most strings: nothing to look for
+    source, target = _identifiers(entry.source), _identifiers(entry.translation)
+    missing, extra = sorted((source - target).elements()), sorted((target - source).elements())
+    if missing and extra:
+        yield f"the source's {', '.join(missing)} became {', '.join(extra)} in the translation"
+    elif missing:
+        yield f"{', '.join(missing)} is not in the translation: keep it exactly as in the source"
+    elif extra:
+        yield f"the translation has {', '.join(extra)}, which the source does not"
+
+
+# Numbers written as words, by language.  A value of 1 ("one", "un", "una",
+# "first", "primer") is *soft*: it is compared when both sides have one, but a
+# one without a partner is not an error, because "a"/"un"/"una" are articles,
+# "one of the" becomes "alguno de los", and "first" becomes "al principio".
+_ONES = {
+    "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen".split(),
+    "es": "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
+          "dieciséis diecisiete dieciocho diecinueve".split(),
+}
+_TENS = {
+    "en": dict(zip("twenty thirty forty fifty sixty seventy eighty ninety".split(), range(20, 100, 10))),
+    "es": dict(zip("veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa".split(), range(20, 100, 10))),
+}
+_NUMBER_WORDS: dict[str, dict[str, Decimal]] = {
+    "en": {
+        **{w: Decimal(i) for i, w in enumerate(_ONES["en"])},
+        **{w: Decimal(v) for w, v in _TENS["en"].items()},
+        **{f"{t}-{o}": Decimal(v + i) for t, v in _TENS["en"].items() for i, o in enumerate(_ONES["en"][1:10], 1)},
+        **{w: Decimal(i) for i, w in enumerate(
+            "first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)},
+        "thirds": Decimal(3), "quarter": Decimal(4), "quarters": Decimal(4),
+        "twice": Decimal(2), "dozen": Decimal(12), "half": Decimal("0.5"),
+        "every other": Decimal(2), "alternate days": Decimal(2), "alternate weeks": Decimal(2),
+    },
+    "es": {
+        **{w: Decimal(i) for i, w in enumerate(_ONES["es"])},
+        "un": Decimal(1), "una": Decimal(1), "dieciseis": Decimal(16),
+        **{w: Decimal(v) for w, v in _TENS["es"].items()},
+        **{w: Decimal(21 + i) for i, w in enumerate(
+            "veintiuno veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete veintiocho "
+            "veintinueve".split())},
+        "veintiún": Decimal(21), "veintiuna": Decimal(21), "veintidos": Decimal(22), "veintitres": Decimal(23),
+        "veintiseis": Decimal(26),
+        **{f"{ordinal}{ending}": Decimal(i)
+           for i, stems in enumerate([["primer"], ["segund"], ["tercer"], ["cuart"], ["quint"],
+                                      ["sext"], ["séptim", "sétim"], ["octav"], ["noven"], ["décim"]], 1)
+           for ordinal in stems for ending in ("o", "a")},
+        # Plurals only where they are not also a measure: "30 segundos", "unas décimas de fiebre".
+        **{f"{ordinal}{ending}": Decimal(i) for i, ordinal in ((1, "primer"), (3, "tercer")) for ending in ("os", "as")},
+        "primer": Decimal(1), "tercer": Decimal(3), "tercio": Decimal(3), "tercios": Decimal(3),
+        "docena": Decimal(12), "mitad": Decimal("0.5"), "días alternos": Decimal(2), "dias alternos": Decimal(2),
+        "semanas alternas": Decimal(2), "un día sí y otro no": Decimal(2),
+    },
+}
+# Spanish "medio"/"media" is a half only before a measure ("media tableta") or
+# after "y" ("dos y media"); elsewhere it is "means", "middle" or "average".
+_HALF_ES = re.compile(
+    r"\b(?:y\s+(?:medio|media)\b|(?:medio|media)\s+(?:hora|día|dia|semana|mes|año|comprimido|tableta|pastilla|"
+    r"cápsula|capsula|dosis|cucharad\w*|vial|ampolla|frasco|vaso|taza|litro|mililitro|gramo|miligramo|kilo\w*)\b)",
+    re.I,
+)
+# Tens and units joined by "y" in Spanish: "treinta y cinco" is 35.
+_TENS_Y_UNITS_ES = re.compile(
+    r"\b(" + "|".join(_TENS["es"]) + r")\s+y\s+(uno|una|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)\b", re.I
+)
+# Pronunciation guides ("(kar-FIL-zoh-mib)") are sounds, not words.
+_SOUNDS = re.compile(r"\((?=[^()]*-)(?=[^()]*[A-Z]{2})[A-Za-z -]+\)")
+_SOFT = Decimal(1)
+# Words made of number words that say no number ("half-life" is "semivida" or "vida media").
+_NOT_NUMBERS = frozenset({"half-life", "half-lives", "second-hand", "one-on-one"})
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+@lru_cache(maxsize=None)
+def _phrase_pattern(language: str) -> re.Pattern:
+    """The number words of several words ("every other", "días alternos"), read before single words."""
+    phrases = sorted((w for w in _NUMBER_WORDS[language] if " " in w), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in phrases) + r")(?!\w)", re.I)
+
+
+def _prose(text: str) -> str:
+    """The text the word checks read: no placeholders, URLs or pronunciation guides (same length)."""
+    return _SOUNDS.sub(lambda m: " " * len(m.group()), _plain(text))
+
+
+def _number_words(text: str, language: str) -> list[tuple[Decimal, str, int]]:
+    """(value, as written, offset in :func:`_prose`) of every number written as a word in ``text``."""
+    text = _prose(text)
+    found: list[tuple[Decimal, str, int]] = []
+    blank = lambda m: " " * len(m.group())  # noqa: E731 - keep offsets
+    words = _NUMBER_WORDS[language]
+    if language == "es":
+        for match in _TENS_Y_UNITS_ES.finditer(text):
+            tens, units = match.group(1).lower(), match.group(2).lower()
+            found.append((words[tens] + words[units], match.group(), match.start()))
+        text = _TENS_Y_UNITS_ES.sub(blank, text)
+        found += [(Decimal("0.5"), m.group(), m.start()) for m in _HALF_ES.finditer(text)]
+        text = _HALF_ES.sub(blank, text)
+    for match in _phrase_pattern(language).finditer(text):
+        found.append((words[re.sub(r"\s+", " ", match.group().lower())], match.group(), match.start()))
+    text = _phrase_pattern(language).sub(blank, text)
+    # A dictionary look-up per word: one regular expression of every word was about four times slower.
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        if word in words:
+            found.append((words[word], match.group(), match.start()))
+        elif "-" in word and word not in _NOT_NUMBERS:  # "one-third": each part
+            offset = match.start()
+            for part in match.group().split("-"):
+                if part.lower() in words:
+                    found.append((words[part.lower()], part, offset))
+                offset += len(part) + 1
+    return sorted(found, key=lambda f: f[2])
+
+
+def _language(locale: str) -> str:
+    return re.split(r"[_-]", locale or "")[0].lower()
+
+
+def _digit_values(text: str, locale: str) -> Counter:
+    return Counter(v for m in _NUMBER.finditer(_plain(text)) for v in _readings(m.group(), locale)[0][0])
+
+
+@dataclass(frozen=True)
+class _Balance:
+    """Numbers in digits and in words, compared by value; what one side says and the other does not."""
+
+    source_words: tuple[tuple[Decimal, str, int], ...]
+    target_words: tuple[tuple[Decimal, str, int], ...]
+    missing: tuple[Decimal, ...] = ()
+    extra: tuple[Decimal, ...] = ()
+
+
+def _number_balance(entry: Entry) -> _Balance | None:
+    """The balance of numbers when either side writes one as a word; None when neither does."""
+    language = _language(entry.locale)
+    if language not in _NUMBER_WORDS or entry.translation == entry.source:
+        return None  # a string kept in English says what the source says
+    source_words, target_words = _number_words(entry.source, "en"), _number_words(entry.translation, language)
+    if not source_words and not target_words:
+        return None
+    source_digits = _digit_values(entry.source, "en")
+    target_digits = source_digits if entry.numbers.ok else _digit_values(entry.translation, entry.locale)
+    source = source_digits + Counter(v for v, _, _ in source_words)
+    target = target_digits + Counter(v for v, _, _ in target_words)
+
+    def hard(values: Counter, words) -> tuple[Decimal, ...]:
+        # A one written as a word may stand alone: "a"/"un" is an article, "first" is "al principio".
+        values[_SOFT] = max(0, values[_SOFT] - sum(1 for v, _, _ in words if v == _SOFT))
+        return tuple(sorted(values.elements()))
+
+    return _Balance(tuple(source_words), tuple(target_words),
+                    hard(source - target, source_words), hard(target - source, target_words))
+
+
+@_entry_check("number-words", ERROR)
+def check_number_words(entry: Entry) -> Iterator[str]:
+    """Numbers written as words ("four", "cuatro", "twice", "primera") say the source's numbers.
+
+    Digits and words are compared by value: "four" may become "4", "4" may
+    become "cuatro", but "at least four" may not become "al menos tres".
+    """
+    balance = _number_balance(entry)
+    if balance is None:
+        return
+    source_spans, target_spans = [], []
+    if next(check_frequency(entry), None) is not None:  # that check says it better for "dos veces"
+        source_spans = [span for _, _, span in entry.frequencies[0]]
+        target_spans = [span for _, _, span in entry.frequencies[1]]
+
+    def shown(words, values, spans) -> list[str]:
+        return [f"'{t}' ({_shown(v)})" for v, t, at in words
+                if v in values and not any(start <= at < end for start, end in spans)]
+
+    said = shown(balance.source_words, balance.missing, source_spans)
+    wrote = shown(balance.target_words, balance.extra, target_spans)
+    if said and wrote:
+        yield f"the source says {', '.join(said)}, the translation {', '.join(wrote)}"
+    elif said:
+        yield f"the source's {', '.join(said)} is not in the translation, as a word or in digits"
+    elif wrote:
+        yield f"the translation has {', '.join(wrote)}, which the source does not"
+
+
+def _shown(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# Footnote and superscript markers: a dropped "¹" loses the note it points to
+# (an accelerated approval, a boxed warning).  A square or cubic unit ("m²") is not one.
+_FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰†‡§*"
+_SQUARE_UNIT = re.compile(r"(?<![^\W\d_])[cdkm]?m[²³]")
+
+
+def _footnote_marks(text: str) -> Counter:
+    text = _SQUARE_UNIT.sub(" ", _plain(text))
+    # An asterisk is a footnote only where Markdown reads it as a character, not as emphasis.
+    literal = "".join(t.content for t in _inline(text) if t.type == "text") if "*" in text else ""
+    marks = Counter(c for c in text if c in _FOOTNOTE_MARKS and c != "*")
+    marks["*"] = literal.count("*")
+    return +marks
+
+
+@_entry_check("footnotes", ERROR)
+def check_footnotes(entry: Entry) -> Iterator[str]:
+    """Footnote and superscript markers (¹ ² ³ * † ‡ §) as often as in the source."""
+    if all(entry.source.count(mark) == entry.translation.count(mark) for mark in _FOOTNOTE_MARKS):
+        return  # the same characters: no need to tell an asterisk from emphasis
+    source, target = _footnote_marks(entry.source), _footnote_marks(entry.translation)
+    for mark in sorted(set(source) | set(target)):
+        if source[mark] != target[mark]:
+            yield f"the footnote marker {mark} appears {source[mark]} time(s) in the source, {target[mark]} in the translation"
+
+
+# How often: a number of times ("once", "twice", "3 times"; "una vez", "dos
+# veces") and a period ("daily", "every 8 hours", "every other day"; "al día",
+# "cada 8 horas", "en días alternos").  "Once a day" is (times 1, every 1 day).
+_UNITS = {"hour": "hour", "hours": "hour", "hora": "hour", "horas": "hour", "day": "day", "days": "day",
+          "día": "day", "días": "day", "dia": "day", "dias": "day", "week": "week", "weeks": "week",
+          "semana": "week", "semanas": "week", "month": "month", "months": "month", "mes": "month",
+          "meses": "month", "year": "year", "years": "year", "año": "year", "años": "year"}
+_PERIOD_WORDS = {
+    "en": {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year",
+           "hourly": "hour", "nightly": "day"},
+    "es": {"diario": "day", "diaria": "day", "diarios": "day", "diarias": "day", "diariamente": "day",
+           "a diario": "day", "semanal": "week", "semanales": "week", "semanalmente": "week", "mensual": "month",
+           "mensuales": "month", "mensualmente": "month", "anual": "year", "anuales": "year",
+           "anualmente": "year"},
+}
+_UNIT_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
+_COUNT = r"(\d+|[^\W\d_]+(?:[- ]y[- ][^\W\d_]+|-[^\W\d_]+)?)"
+_FREQUENCY = {
+    "en": [
+        (re.compile(r"(?<!\bat )\bonce(?=\s+(?:a|an|per|every|each|daily|weekly|monthly|yearly|nightly|in|on|or|and|"
+                    r"only|\d)\b|-(?:daily|weekly|monthly|yearly|nightly)\b|\s*(?:[,.;:)]|$))", re.I), "times",
+         lambda m: 1),
+        (re.compile(r"\btwice\b", re.I), "times", lambda m: 2),
+        (re.compile(r"\bthrice\b", re.I), "times", lambda m: 3),
+        (re.compile(r"\b" + _COUNT + r"\s+times\b", re.I), "times", "count"),
+        (re.compile(r"\bevery\s+other\s+(" + _UNIT_WORDS + r")\b", re.I), "every", lambda m: 2),
+        (re.compile(r"\b(?:on\s+)?alternate\s+(days|weeks)\b", re.I), "every", lambda m: 2),
+        (re.compile(r"\bevery\s+" + _COUNT + r"\s+(" + _UNIT_WORDS + r")\b", re.I), "every", "count"),
+        (re.compile(r"\b(?:every|each|per)\s+(" + _UNIT_WORDS + r")\b", re.I), "every", lambda m: 1),
+        # "a day" is a rate after "once", "2 tablets"...; not in "for a day", "an hour before".
+        (re.compile(r"(?<!\bfor )(?<!\bwithin )(?<!\bin )(?<!\bthan )(?<!\bof )(?<!\bafter )(?<!\bbefore )"
+                    r"(?<!\bover )(?<!\babout )(?<!\bjust )(?<!\bonly )(?<!\blast )(?<!\bhalf )(?<!\bwait )"
+                    r"\b(?:a|an)\s+(" + _UNIT_WORDS + r")\b(?!\s+(?:before|after|later|ago|apart|earlier|long|of|from)\b)",
+                    re.I), "every", lambda m: 1),
+    ],
+    "es": [
+        (re.compile(r"\buna\s+vez(?=\s+(?:al|a|por|cada|diaria\w*|semanal\w*|mensual\w*|el|en|o|y|solo|sólo|\d)\b"
+                    r"|\s*(?:[,.;:)]|$))", re.I), "times", lambda m: 1),
+        (re.compile(r"\b" + _COUNT + r"\s+veces\b", re.I), "times", "count"),
+        (re.compile(r"\b(?:en\s+)?(días|semanas)\s+altern[oa]s\b|\bun\s+(día)\s+sí\s+y\s+otro\s+no\b", re.I),
+         "every", lambda m: 2),
+        (re.compile(r"\bcada\s+" + _COUNT + r"\s+(" + _UNIT_WORDS + r")\b", re.I), "every", "count"),
+        (re.compile(r"\b(?:cada|por|todos\s+los|todas\s+las)\s+(" + _UNIT_WORDS + r")\b"
+                    r"(?!\s+(?:siguiente|anterior)\b)", re.I), "every", lambda m: 1),
+        # "al día" is a rate, but not in "al día siguiente" (the next day) or "al día de hoy" (today).
+        (re.compile(r"\b(?:al|a\s+la)\s+(" + _UNIT_WORDS + r")\b"
+                    r"(?!\s+(?:siguiente|anterior|de|del)\b)", re.I), "every", lambda m: 1),
+    ],
+}
+
+
+def _count_value(word: str, language: str) -> Decimal | None:
+    word = re.sub(r"[\s-]+", " ", word.lower())
+    if word.isdigit():
+        return Decimal(word)
+    found = _number_words(word, language)
+    return sum((v for v, _, _ in found), Decimal(0)) if found else None
+
+
+@lru_cache(maxsize=None)
+def _period_pattern(language: str) -> re.Pattern:
+    words = _PERIOD_WORDS[language]
+    return re.compile(r"(?<!\w)(" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w-])", re.I)
+
+
+# Every frequency has one of these in it; a text with none (most of a sheet) is not searched.
+_FREQUENCY_HINTS = {
+    "en": re.compile(r"once|twice|thrice|times|every|each|per|alternate|hour|day|daily|week|month|year|annual|nightly", re.I),
+    "es": re.compile(r"vez|veces|cada|altern|hora|d[íi]a|semana|mes|mensual|año|anual", re.I),
+}
+
+
+def _frequencies(text: str, language: str) -> list[tuple[tuple, str, tuple[int, int]]]:
+    """((kind, number, unit), as written, span in :func:`_prose`) for every frequency in ``text``."""
+    if not _FREQUENCY_HINTS[language].search(text):
+        return []
+    text = _prose(text)
+    found: list[tuple[int, tuple, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind, how in _FREQUENCY[language]:
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue  # a longer phrase already read this text ("every other day" is not "a day")
+            if how == "count":
+                number = _count_value(match.group(1), language)
+                if number is None:
+                    continue  # "many times", "muchas veces": not a number
+            else:
+                number = Decimal(how(match))
+            unit = next((_UNITS[g.lower()] for g in reversed(match.groups()) if g and g.lower() in _UNITS), None)
+            found.append((match.span(), (kind, number, unit), match.group()))
+            taken.append(match.span())
+    words = _PERIOD_WORDS[language]
+    for match in _period_pattern(language).finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in taken):
+            found.append((match.span(), ("every", Decimal(1), words[match.group().lower()]), match.group()))
+    return [(item, shown, span) for span, item, shown in sorted(found, key=lambda f: f[0])]
+
+
+def _how_often(found: list[tuple[tuple, str, tuple[int, int]]]) -> Counter:
+    """What the frequencies say, compared: "once a week" is "weekly", once per period being implied."""
+    items = Counter(item for item, _, _ in found)
+    if any(item[0] == "every" for item in items):
+        del items[("times", Decimal(1), None)]
+    return items
+
+
+@_entry_check("frequency", ERROR)
+def check_frequency(entry: Entry) -> Iterator[str]:
+    """How often (once, twice, daily, every 8 hours, every other day) as in the source."""
+    if entry.frequencies is None:
+        return
+    source, target = entry.frequencies
+    if _how_often(source) == _how_often(target):
+        return
+    said = ", ".join(f"'{s}'" for _, s, _ in source) or "no frequency"
+    wrote = ", ".join(f"'{s}'" for _, s, _ in target) or "none"
+    yield f"the source says {said}, the translation {wrote}: how often must agree"
+
+
+# Characters a reader does not see but that change what is shown: C0 and C1
+# controls (a line break inside a segment is "\n", so that one is allowed) and
+# bidirectional controls, which reorder text ("1,5 mg" shown as "gm 5,1").
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\r": "carriage return", "\x0b": "vertical tab", "\x0c": "form feed"}
+
+
+@_entry_check("control-chars", ERROR)
+def check_control_chars(entry: Entry) -> Iterator[str]:
+    """No control or bidirectional-control characters that the source does not have."""
+    for char in sorted(set(_INVISIBLE.findall(entry.translation)) - set(entry.source)):
+        name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "control character")
+        kind = "bidirectional control" if unicodedata.category(char) == "Cf" else "control character"
+        yield (f"the translation contains U+{ord(char):04X} {name} (a {kind} readers do not see, "
+               f"which can hide or reorder text): delete it")
 
 
 # -- markup -------------------------------------------------------------------------------

@@ -374,6 +374,12 @@ def cmd_check(config: Config, args) -> int:
                 problems += state.source_problems
             problems += state.problems
             sheet_stats.append(state.stats)
+        from .ui import check_ui  # the pages' own strings: a placeholder a page cannot fill is an error too
+
+        try:
+            problems += check_ui(config, locale)
+        except L10nError as err:
+            failures.append(err)
     code = check_exit_code(problems, sheet_stats, failures)
     if args.format == "json":
         print(json.dumps({"exit": code, "problems": [dataclasses.asdict(p) for p in problems],

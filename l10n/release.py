@@ -50,7 +50,7 @@ from typing import Mapping, Sequence
 import polib
 
 from . import __version__
-from .build import SheetBuild, build_sheet
+from .build import CheckRefusal, SheetBuild, build_sheet
 from .catalog import entry_key, read_catalog
 from .checks import ERROR, Problem, check_catalog, check_source
 from .config import Acceptance, Config, release_settings
@@ -235,7 +235,9 @@ def gate(
         if missing:
             reasons.append(L10nError(f"{len(missing)} string(s) of the template are not in the PO file: "
                                      "run 'l10n update'", po))
-    reasons.extend(built.problems)  # refused translations, at their PO line
+    # Refused translations, at their PO line; a refusal by a QA check is already
+    # among the check problems above, so it is not listed twice.
+    reasons.extend(p for p in built.problems if not isinstance(p, CheckRefusal))
     served = Counter(built.counts)
     left = {k: served[k] for k in ("fuzzy", "fuzzy-skipped", "untranslated", "refused") if served[k]}
     if left and not reasons:

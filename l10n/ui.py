@@ -16,6 +16,8 @@ from __future__ import annotations
 import gettext
 import hashlib
 import os
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
@@ -26,6 +28,7 @@ from babel.messages.mofile import write_mo
 
 from .catalog import WRAP_WIDTH, is_translated, read_catalog, update_catalog, write_catalog
 from .catalog import UpdateSummary, entry_key, template_metadata
+from .checks import ERROR, Problem, entry_line
 from .config import Config
 from .errors import CatalogError, ConfigError, L10nError
 
@@ -40,6 +43,8 @@ __all__ = [
     "extract_ui",
     "update_ui",
     "ui_problems",
+    "placeholder_problem",
+    "check_ui",
     "compile_ui",
 ]
 
@@ -145,6 +150,63 @@ def update_ui(config: Config, locale: str) -> tuple[polib.POFile, UpdateSummary,
     return catalog, summary, changed
 
 
+# A %-format conversion, as Python's % operator reads it; "%%" is a literal percent sign.
+_CONVERSION = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>.?)", re.S)
+_TYPES = set("diouxXeEfFgGcrsa%")
+
+
+def _conversions(text: str) -> tuple[Counter, list[str]]:
+    """(the placeholders of ``text``, the '%' signs Python could not read as one)."""
+    found: Counter = Counter()
+    broken = []
+    for match in _CONVERSION.finditer(text):
+        if match.group("type") not in _TYPES or not match.group("type"):
+            broken.append(match.group())
+        elif match.group() != "%%":
+            found[match.group()] += 1
+    return found, broken
+
+
+def placeholder_problem(entry: polib.POEntry) -> str | None:
+    """Why ``entry``'s translation cannot be formatted like its msgid (None when it can).
+
+    Every ui string is %-formatted where it is used (Jinja's newstyle gettext
+    formats even a string without variables), so a ``msgstr`` must have
+    exactly its ``msgid``'s placeholders (``%(date)s``...) and write a literal
+    percent sign as ``%%``.  :func:`ui_problems` reports such a string at its
+    PO line, and :func:`compile_ui` leaves it out (the page shows the
+    English), so no page build fails on it.
+
+    >>> print(placeholder_problem(polib.POEntry(msgid="Source: %(source)s", msgstr="Fuente: %(fuente)s")))
+    the translation has %(fuente)s, which the msgid does not, and lacks %(source)s: keep every %(name)s as it is
+    >>> print(placeholder_problem(polib.POEntry(msgid="Draft", msgstr="Borrador al 50% más")))
+    the translation has '% m', which is not a placeholder: write a percent sign as %%
+    >>> placeholder_problem(polib.POEntry(msgid="Draft", msgstr="Borrador al 50 %%")) is None
+    True
+    """
+    wanted, _ = _conversions(entry.msgid)
+    if entry.msgid_plural:
+        wanted |= _conversions(entry.msgid_plural)[0]
+        # A plural form may leave out the count ("one day"), but may not invent a name.
+        forms = [text for _, text in sorted(entry.msgstr_plural.items()) if text]
+    else:
+        forms = [entry.msgstr] if entry.msgstr else []
+    for text in forms:
+        have, broken = _conversions(text)
+        if broken:
+            return f"the translation has {broken[0]!r}, which is not a placeholder: write a percent sign as %%"
+        extra = sorted((have - wanted).elements())
+        missing = [] if entry.msgid_plural else sorted((wanted - have).elements())
+        if extra or missing:
+            said = []
+            if extra:
+                said.append(f"has {', '.join(extra)}, which the msgid does not")
+            if missing:
+                said.append(f"lacks {', '.join(missing)}")
+            return f"the translation {', and '.join(said)}: keep every %(name)s as it is"
+    return None
+
+
 def ui_problems(config: Config, locale: str) -> list[CatalogError]:
     """Why ``locale``'s ui strings are not ready for a release (empty when they are)."""
     target = catalog_path(config, locale)
@@ -162,7 +224,26 @@ def ui_problems(config: Config, locale: str) -> list[CatalogError]:
         if not entry.obsolete and entry_key(entry) in wanted and not is_translated(entry):
             state = "fuzzy" if entry.msgstr else "untranslated"
             problems.append(CatalogError(f"{state}: {entry.msgid!r}", shown, getattr(entry, "linenum", None)))
+    problems += [CatalogError(f"{p.severity} [{p.check}] {p.message}", p.path, p.line) for p in _placeholders(catalog, shown)]
     return problems
+
+
+def _placeholders(catalog: polib.POFile, shown: str) -> list[Problem]:
+    found = []
+    for entry in catalog:
+        problem = None if entry.obsolete else placeholder_problem(entry)
+        if problem:
+            found.append(Problem(shown, entry_line(entry), ERROR, "placeholders", problem))
+    return found
+
+
+def check_ui(config: Config, locale: str) -> list[Problem]:
+    """What ``l10n check`` reports about ``locale``'s ui.po: placeholders the pages could not fill."""
+    target = catalog_path(config, locale)
+    if not target.exists():
+        return []  # nothing to check yet; the release says to run 'l10n ui'
+    shown = config.display(target)
+    return _placeholders(read_catalog(target, shown), shown)
 
 
 def compile_ui(config: Config, locale: str, folder: str | os.PathLike, use_fuzzy: bool = False) -> gettext.NullTranslations:
@@ -180,8 +261,8 @@ def compile_ui(config: Config, locale: str, folder: str | os.PathLike, use_fuzzy
     po = read_catalog(source, config.display(source))
     babel_catalog = Catalog(locale=locale.replace("-", "_"), domain=DOMAIN, fuzzy=False)
     for entry in po:
-        if entry.obsolete or not entry.msgid:
-            continue
+        if entry.obsolete or not entry.msgid or placeholder_problem(entry):
+            continue  # a string the page could not format stays English; ui_problems says why
         if entry.msgid_plural:
             msgid = (entry.msgid, entry.msgid_plural)
             string = tuple(entry.msgstr_plural.get(i, "") for i in range(len(entry.msgstr_plural)))

@@ -137,3 +137,120 @@ def test_a_built_sheet_that_no_longer_reads_as_its_source_is_never_written(damag
     _verify(doc, good, segments, "es")
     with pytest.raises(L10nError, match=message):
         _verify(doc, damage(good), segments, "es")
+
+
+# -- a QA error refuses a reviewed translation, as `l10n check` reports it --------------------
+
+DOSING_SHEET = """\
+---
+title: Examplumab - NCI
+---
+
+# Examplumab
+
+The usual dose is 20 mg/m2 once a day.
+
+It binds CD38.
+
+Yes
+"""
+
+
+def _dosing(project, translations: dict, fuzzy=()):
+    (project / "seeds" / "examplumab.md").write_text(DOSING_SHEET, encoding="utf-8")
+    prepare(project)
+    po_path = project / "locales/es/LC_MESSAGES/examplumab.po"
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+            entry.flags = ["fuzzy"] if entry.msgid in fuzzy else []
+    catalog.save()
+    return po_path
+
+
+def _msgstr_line(po_path, msgid: str) -> int:
+    lines = po_path.read_text(encoding="utf-8").splitlines()
+    return lines.index(f'msgid "{msgid}"') + 2
+
+
+def test_a_wrong_dose_is_refused_and_reported_as_check_reports_it(project):
+    po_path = _dosing(project, {
+        "The usual dose is 20 mg/m2 once a day.": "La dosis habitual es de 200 mg/m2 una vez al día.",
+        "It binds CD38.": "Se une a CD38.",
+    })
+    done = run_l10n(project, "build", "--locale", "es", "examplumab")
+    assert done.returncode == 0
+    assert "examplumab.md: partial (1 reviewed, 3 untranslated, 1 refused)" in done.stdout
+    line = _msgstr_line(po_path, "The usual dose is 20 mg/m2 once a day.")
+    assert (f"locales/es/LC_MESSAGES/examplumab.po:{line}: error [doses] the dose 20 mg/m2 is not in the "
+            "translation (the English text is kept)") in done.stderr.splitlines()
+    checked = run_l10n(project, "check", "--locale", "es", "examplumab")
+    assert (f"locales/es/LC_MESSAGES/examplumab.po:{line}: error [doses] the dose 20 mg/m2 is not in the "
+            "translation") in checked.stderr.splitlines()
+    built = (project / "build/es/examplumab.md").read_text(encoding="utf-8")
+    assert "\nThe usual dose is 20 mg/m2 once a day.\n" in built and "200" not in built
+    assert "\nSe une a CD38.\n" in built and "translationStatus: partial" in built
+
+
+def test_a_bidi_override_never_reaches_a_sheet_not_even_a_draft(project):
+    po_path = _dosing(project, {
+        "It binds CD38.": "Se une a CD38.\u202e",
+        "The usual dose is 20 mg/m2 once a day.": "La dosis habitual es de 20 mg/m2 una vez al día.\x1b[8m",
+        "Yes": "Sí",
+    }, fuzzy={"The usual dose is 20 mg/m2 once a day."})
+    for args in ((), ("--include-fuzzy",)):
+        done = run_l10n(project, "build", "--locale", "es", "examplumab", *args)
+        assert f"examplumab.po:{_msgstr_line(po_path, 'It binds CD38.')}: error [control-chars] " in done.stderr
+        built = (project / "build/es/examplumab.md").read_text(encoding="utf-8")
+        assert "\u202e" not in built and "\x1b" not in built and "\nSí\n" in built
+    assert "1 fuzzy" not in done.stdout and "2 refused" in done.stdout  # the draft refused the ESC too
+
+
+def test_a_draft_keeps_unreviewed_text_a_check_would_call_wrong(project):
+    # A fuzzy string is machine output under the draft banner: only control characters refuse it.
+    _dosing(project, {"The usual dose is 20 mg/m2 once a day.": "La dosis habitual es de 200 mg/m2 una vez al día."},
+            fuzzy={"The usual dose is 20 mg/m2 once a day."})
+    done = run_l10n(project, "build", "--locale", "es", "examplumab", "--include-fuzzy")
+    assert "refused" not in done.stdout
+    assert "200 mg/m2" in (project / "build/es/examplumab.md").read_text(encoding="utf-8")
+
+
+def test_names_are_left_to_check_and_release():
+    # "Aspirina" for the sheet's own name "Aspirin" is the do-not-translate check's call, with the glossary.
+    doc = parse_document("---\ntitle: Aspirin - NCI\n---\n# Aspirin\n\nTake 2 tablets.\n", "seeds/aspirin.md")
+    segments = segment_document(doc)
+    catalog = _catalog_for(doc, segments, {"Aspirin": "Aspirina", "Take 2 tablets.": "Tome 3 comprimidos."})
+    result = build_sheet(doc, segments, catalog, "es")
+    assert result.counts["reviewed"] == 1 and result.counts["refused"] == 1
+    assert [p.message for p in result.problems] == [
+        "error [numbers] the translation has 3 but not 2 (in es: 2) (the English text is kept)"]
+
+
+def test_release_blocks_a_reviewed_sheet_with_a_bidi_override(tmp_path):
+    """What 'build' refuses, 'release' does not ship: the sheet is blocked, the reason names the PO line."""
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "seeds").mkdir()
+    text = (SEEDS / "carfilzomib.md").read_text(encoding="utf-8").replace("Placeholder slot\n\n", "")
+    (tmp_path / "seeds" / "carfilzomib.md").write_text(text, encoding="utf-8")
+    (tmp_path / "l10n.toml").write_text('locales = ["es"]\n')
+    ui_po = tmp_path / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    ui_po.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", ui_po)
+    run_l10n(tmp_path, "extract", check=True)
+    run_l10n(tmp_path, "update", check=True)
+    po_path = tmp_path / "locales/es/LC_MESSAGES/carfilzomib.po"
+    fill_identity(po_path)
+    assert "carfilzomib: released" in run_l10n(tmp_path, "release", "--locale", "es", check=True).stdout
+    catalog = polib.pofile(str(po_path))
+    catalog.find("Kyprolis").msgstr = "Kyprolis\u202e"
+    catalog.save()
+    done = run_l10n(tmp_path, "release", "--locale", "es")
+    assert "carfilzomib: blocked" in done.stdout
+    line = po_path.read_text(encoding="utf-8").splitlines().index('msgid "Kyprolis"') + 2
+    assert f"locales/es/LC_MESSAGES/carfilzomib.po:{line}: error [control-chars] " in done.stderr
+    manifest = (tmp_path / "dist/es/manifest.json").read_text(encoding="utf-8")
+    assert '"blocked": [\n    "carfilzomib"\n  ]' in manifest and "\u202e" not in manifest
+    assert not (tmp_path / "dist/es/carfilzomib.html").exists()

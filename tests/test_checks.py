@@ -64,6 +64,30 @@ CASES = [
     ("same-as-source", "FDA Approved", "FDA Approved", "Aprobado por la FDA"),
     ("length", "This page contains brief information about carfilzomib and its uses.", "Información.",
      "Esta página contiene información breve sobre el carfilzomib y sus usos."),
+    ("identifiers", "It binds anti-CD38 antibodies.", "Se une a los anticuerpos anti-CD33.",
+     "Se une a los anticuerpos anti-CD38."),
+    ("identifiers", "For HER2-positive cancer with a 17p deletion.", "Para el cáncer HER2 positivo con deleción 17q.",
+     "Para el cáncer HER2 positivo con una deleción 17p."),
+    ("identifiers", "Also called MGCD0103 (code C1234).", "También llamado MGCD0103 (código C1243).",
+     "También llamado MGCD0103 (código C1234)."),
+    ("number-words", "Give at least four cycles.", "Dé al menos tres ciclos.", "Dé al menos cuatro ciclos."),
+    ("number-words", "Give at least four cycles.", "Dé al menos 3 ciclos.", "Dé al menos 4 ciclos."),
+    ("number-words", "Give at least 4 cycles.", "Dé al menos tres ciclos.", "Dé al menos cuatro ciclos."),
+    ("number-words", "It is the second treatment.", "Es el tercer tratamiento.", "Es el segundo tratamiento."),
+    ("number-words", "A second-line treatment.", "Un tratamiento de tercera línea.", "Un tratamiento de segunda línea."),
+    ("number-words", "Take half a tablet.", "Tome dos tabletas.", "Tome media tableta."),
+    ("footnotes", "Approved¹ in 2019.", "Aprobado en 2019.", "Aprobado¹ en 2019."),
+    ("footnotes", "Accelerated approval†", "Aprobación acelerada", "Aprobación acelerada†"),
+    ("footnotes", "Approved* for **myeloma**.", "Aprobado para el **mieloma**.", "Aprobado* para el **mieloma**."),
+    ("frequency", "Take 1.5 mg once a day.", "Tome 1,5 mg dos veces al día.", "Tome 1,5 mg una vez al día."),
+    ("frequency", "Take it every other day.", "Tómelo todos los días.", "Tómelo en días alternos."),
+    ("frequency", "Take it twice daily.", "Tómelo una vez al día.", "Tómelo dos veces al día."),
+    ("frequency", "Given weekly.", "Se administra cada dos semanas.", "Se administra una vez por semana."),
+    ("frequency", "Take it every 12 hours.", "Tómelo una vez al día.", "Tómelo cada 12 horas."),
+    ("control-chars", "Take 1.5 mg once a day.", "Tome 1,5 mg\u202e una vez al día.", "Tome 1,5 mg una vez al día."),
+    ("control-chars", "Take 1.5 mg once a day.", "Tome 1,5 mg una vez\x00 al día.", "Tome 1,5 mg una vez al día."),
+    ("control-chars", "Take 1.5 mg once a day.", "Tome 1,5 mg\x1b[2J una vez al día.", "Tome 1,5 mg una vez al día."),
+    ("control-chars", "Yes", "Sí\u2066", "Sí"),
 ]
 
 
@@ -231,3 +255,243 @@ def test_catalog_written_by_update_has_no_problem_lines_without_translations(tmp
     write_catalog(catalog, tmp_path / "b.po")
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(tmp_path / "b.po")]).returncode == 0
     assert check_catalog(read_catalog(tmp_path / "b.po"), "b.po") == []
+
+
+# -- the checks of issue 12, from the reviewer's side ---------------------------------------
+
+
+def only(problems: list[Problem], check: str) -> list[str]:
+    return [p.message for p in problems if p.check == check]
+
+
+def test_a_changed_identifier_names_both_spellings():
+    assert only(run("It binds anti-CD38.", "Se une a anti-CD33."), "identifiers") == [
+        "the source's CD38 became CD33 in the translation"]
+    assert only(run("BRCA1 and BRCA2 genes.", "Genes BRCA1."), "identifiers") == [
+        "BRCA2 is not in the translation: keep it exactly as in the source"]
+
+
+@pytest.mark.parametrize("source, translation", [
+    ("Take it for 28 days (a 28-day cycle).", "Tómelo durante 28 días (un ciclo de 28 días)."),
+    ("The 1st and 2nd doses.", "La 1.ª y la 2.ª dosis."),
+    ("The dose is 20 mg/m2.", "La dosis es de 20 mg/m²."),
+    ("The dose is 20mg.", "La dosis es de 20 mg."),
+    ("COVID-19 vaccines.", "Vacunas contra la COVID-19."),
+])
+def test_ordinals_units_and_names_with_hyphens_are_not_changed_identifiers(source, translation):
+    assert only(run(source, translation), "identifiers") == []
+
+
+def test_number_words_messages_say_what_each_side_says():
+    assert only(run("You need at least four doses.", "Necesita al menos tres dosis."), "number-words") == [
+        "the source says 'four' (4), the translation 'tres' (3)"]
+    assert only(run("It lasts twenty-one days.", "Dura veinte días."), "number-words") == [
+        "the source says 'twenty-one' (21), the translation 'veinte' (20)"]
+    assert only(run("It lasts two weeks.", "Dura unas semanas."), "number-words") == [
+        "the source's 'two' (2) is not in the translation, as a word or in digits"]
+
+
+# Correct Spanish for the seeds' sentences with numbers written as words: "one"
+# is an article, a pronoun or "alguno" as often as a number.
+SEED_SPANISH = [
+    ("With other drugs in adults who have received one to three other therapies. It is used with "
+     "[dexamethasone][1] with or without one of the following drugs:",
+     "Con otros medicamentos en adultos que han recibido de una a tres terapias previas. Se usa con "
+     "[dexametasona][1] con o sin alguno de los siguientes medicamentos:"),
+    ("With other drugs in adults who have received one to three other therapies. It is used with "
+     "[dexamethasone][1] with or without one of the following drugs:",
+     "Con otros medicamentos en adultos que recibieron entre 1 y 3 terapias más. Se usa con "
+     "[dexametasona][1] con o sin uno de los siguientes medicamentos:"),
+    ("Alone in adults who have received one or more other therapies.",
+     "Solo, en adultos que han recibido una o más terapias previas."),
+    ("**[Multiple myeloma][1]** in patients who have already received at least one other type of treatment.",
+     "**[Mieloma múltiple][1]** en pacientes que ya recibieron al menos otro tipo de tratamiento."),
+    ("**[Mantle cell lymphoma][1]** in patients who have received at least one other type of treatment.",
+     "**[Linfoma de células del manto][1]** en pacientes que han recibido por lo menos un tipo de tratamiento más."),
+    ("**[multiple myeloma][1]** that has come back or did not respond to treatment. It is used in adults who have "
+     "received at least one line of treatment that included a [proteasome inhibitor][2] and an "
+     "[immunomodulating agent][3] and whose cancer did not respond to treatment with [lenalidomide][4]",
+     "**[mieloma múltiple][1]** que volvió o que no respondió al tratamiento. Se usa en adultos que recibieron al "
+     "menos una línea de tratamiento que incluyó un [inhibidor del proteasoma][2] y un [agente inmunomodulador][3] "
+     "y cuyo cáncer no respondió al tratamiento con [lenalidomida][4]"),
+    ("Drugs are often studied to find out if they can help treat or prevent conditions other than the ones they are "
+     "approved for. This patient information sheet applies only to approved uses of the drug. However, much of the "
+     "information may also apply to unapproved uses that are being studied.",
+     "Los medicamentos a menudo se estudian para saber si pueden ayudar a tratar o prevenir afecciones distintas de "
+     "aquellas para las que están aprobados. Esta hoja de información para pacientes se aplica solo a los usos "
+     "aprobados del medicamento. Sin embargo, gran parte de la información también puede aplicarse a usos no "
+     "aprobados que se están estudiando."),
+    ("(SIL-tuh-KAB-tuh-jeen AW-toh-LOO-sel)", "(SIL-tuh-KAB-tuh-jeen AW-toh-LOO-sel)"),
+    ("[Find Clinical Trials for Bortezomib][1] - Check for trials from NCI's list of cancer clinical trials now "
+     "accepting patients.",
+     "[Busque ensayos clínicos sobre el bortezomib][1]: consulte la lista del NCI de ensayos clínicos sobre el "
+     "cáncer que aceptan pacientes en este momento."),
+]
+# And sentences a dosing section would have, in correct Spanish.
+DOSING_SPANISH = [
+    ("Take 4 mg once a week on days 1, 8 and 15 of a 28-day cycle.",
+     "Tome 4 mg una vez por semana los días 1, 8 y 15 de un ciclo de 28 días."),
+    ("Take 4 mg once a week.", "Tome 4 mg semanalmente."),
+    ("Take one tablet twice a day, every 12 hours.", "Tome un comprimido dos veces al día, cada 12 horas."),
+    ("Take one tablet twice a day, every 12 hours.", "Tome 1 comprimido 2 veces al día, cada doce horas."),
+    ("Take it every other day.", "Tómelo cada dos días."),
+    ("Take it daily for three weeks, then stop for one week.",
+     "Tómelo a diario durante tres semanas y luego descanse una semana."),
+    ("Take it daily for three weeks, then stop for one week.",
+     "Tómelo todos los días durante 3 semanas y después deje de tomarlo durante 1 semana."),
+    ("Once you start treatment, your doctor will check your blood.",
+     "Una vez que empiece el tratamiento, su médico le hará análisis de sangre."),
+    ("A dozen patients took half a dose.", "Una docena de pacientes tomó media dosis."),
+    ("The first dose is given in the hospital.", "La primera dosis se administra en el hospital."),
+    ("At first, it may cause nausea.", "Al principio, puede causar náuseas."),
+    ("It is given by means of an infusion over thirty minutes.",
+     "Se administra por medio de una infusión durante treinta minutos."),
+    ("Call your doctor at once if you have a fever.", "Llame a su médico de inmediato si tiene fiebre."),
+    ("Take it once-weekly.", "Tómelo una vez por semana."),
+    ("Take 2 tablets a day.", "Tome 2 comprimidos al día."),
+    ("The next day, you may feel tired.", "Al día siguiente, puede sentirse cansado."),
+    ("Approved in the 1990s.", "Aprobado en la década de 1990."),
+    ("The dose is based on 1.73m2 of body area.", "La dosis se basa en 1,73 m² de superficie corporal."),
+    ("Two-thirds of patients.", "Dos tercios de los pacientes."),
+    ("One in five patients.", "Uno de cada cinco pacientes."),
+    ("No one should take it twice.", "Nadie debe tomarlo dos veces."),
+    ("Tell your doctor within a week.", "Informe a su médico en el plazo de una semana."),
+    ("Wait 30 seconds.", "Espere 30 segundos."),
+    ("Its half-life is long.", "Su vida media es larga."),
+    ("A second-line treatment.", "Un tratamiento de segunda línea."),
+]
+
+
+@pytest.mark.parametrize("source, translation", SEED_SPANISH + DOSING_SPANISH)
+def test_correct_spanish_has_no_error(source, translation):
+    comment = "use/p[1] (paragraph)\n" + "\n".join(f"[{n}]: /x?id={n}" for n in range(1, 5))
+    assert [p for p in run(source, translation, comment) if p.severity == ERROR] == []
+
+
+def test_a_string_kept_in_english_says_what_the_source_says():
+    # An identity translation is a warning (same-as-source), never a number or frequency error.
+    assert names(run("Give it once a day for at least four cycles.", "Give it once a day for at least four cycles.")) \
+        <= {"same-as-source"}
+
+
+def test_footnote_markers_are_counted_per_marker_and_emphasis_is_not_one():
+    assert only(run("Approved¹ ²", "Aprobado² ¹"), "footnotes") == []
+    assert only(run("Approved¹ ¹", "Aprobado¹"), "footnotes") == [
+        "the footnote marker ¹ appears 2 time(s) in the source, 1 in the translation"]
+    assert only(run("A *new* drug.", "Un medicamento *nuevo*."), "footnotes") == []
+    assert only(run("A drug\\*.", "Un medicamento."), "footnotes") == [
+        "the footnote marker * appears 1 time(s) in the source, 0 in the translation"]
+
+
+def test_frequency_message_quotes_both_sides():
+    assert only(run("Take 1.5 mg once a day.", "Tome 1,5 mg dos veces al día."), "frequency") == [
+        "the source says 'once', 'a day', the translation 'dos veces', 'al día': how often must agree"]
+    # The frequency check says it better than the number-words check would.
+    assert names(run("Take 1.5 mg once a day.", "Tome 1,5 mg dos veces al día.")) == {"frequency"}
+
+
+def test_control_characters_are_named_and_line_breaks_are_not_ones():
+    assert only(run("Take 1.5 mg.", "Tome 1,5\u202e mg."), "control-chars") == [
+        "the translation contains U+202E RIGHT-TO-LEFT OVERRIDE (a bidirectional control readers do not see, "
+        "which can hide or reorder text): delete it"]
+    assert "U+001B ESC" in only(run("Take 1.5 mg.", "Tome 1,5 mg.\x1b"), "control-chars")[0]
+    assert only(run("Line one\nline two", "Línea uno\nlínea dos"), "control-chars") == []
+
+
+# -- from the translator's side: a PO edit, then `l10n check` --------------------------------
+
+from conftest import prepare, run_l10n  # noqa: E402
+
+DOSING_SHEET = """\
+---
+title: Examplumab - NCI
+---
+
+# Examplumab
+
+Examplumab is approved¹ for adults whose myeloma makes CD38.
+
+The usual dose is 20 mg/m2 once a day, for at least four cycles.
+
+¹ Accelerated approval.
+"""
+
+GOOD = {
+    "Examplumab - NCI": "Examplumab - NCI",
+    "Examplumab": "Examplumab",
+    "Examplumab is approved¹ for adults whose myeloma makes CD38.":
+        "El examplumab está aprobado¹ para adultos cuyo mieloma produce CD38.",
+    "The usual dose is 20 mg/m2 once a day, for at least four cycles.":
+        "La dosis habitual es de 20 mg/m² una vez al día, durante al menos cuatro ciclos.",
+    "¹ Accelerated approval.": "¹ Aprobación acelerada.",
+}
+
+
+def _translate(po_path: Path, translations: dict[str, str]) -> None:
+    """What a translator does in a PO editor: type the msgstr, clear the fuzzy flag."""
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    catalog.save()
+
+
+def msgstr_line(po_path: Path, msgid_start: str) -> int:
+    """The line of the msgstr after the msgid that starts with ``msgid_start``, read from the file itself."""
+    lines = po_path.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines)
+                 if line.startswith((f'msgid "{msgid_start}', f'"{msgid_start}')))  # wrapped: msgid "" first
+    return next(i for i in range(first, len(lines)) if lines[i].startswith("msgstr")) + 1
+
+
+@pytest.fixture
+def dosing(project: Path) -> Path:
+    """The project with a fifth sheet that has a dose, a frequency, an identifier and a footnote."""
+    (project / "seeds" / "examplumab.md").write_text(DOSING_SHEET, encoding="utf-8")
+    prepare(project)
+    _translate(project / "locales/es/LC_MESSAGES/examplumab.po", GOOD)
+    return project
+
+
+def test_the_good_translation_of_the_dosing_sheet_passes(dosing):
+    done = run_l10n(dosing, "check", "--locale", "es", "examplumab")
+    assert done.returncode == 0, done.stderr
+    assert "error" not in done.stderr
+
+
+@pytest.mark.parametrize("msgid, bad, check", [
+    ("Examplumab is approved¹", "El examplumab está aprobado¹ para adultos cuyo mieloma produce CD33.", "identifiers"),
+    ("Examplumab is approved¹", "El examplumab está aprobado para adultos cuyo mieloma produce CD38.", "footnotes"),
+    ("The usual dose", "La dosis habitual es de 20 mg/m² una vez al día, durante al menos tres ciclos.",
+     "number-words"),
+    ("The usual dose", "La dosis habitual es de 20 mg/m² dos veces al día, durante al menos cuatro ciclos.",
+     "frequency"),
+    ("The usual dose", "La dosis habitual es de 20 mg/m² una vez al día,\u202e durante al menos cuatro ciclos.",
+     "control-chars"),
+    ("The usual dose", "La dosis habitual es de 20 mg/m² una vez al día,\x1b durante al menos cuatro ciclos.",
+     "control-chars"),
+    ("The usual dose", "La dosis habitual es de 20 mg/m² una vez al día,\x00 durante al menos cuatro ciclos.",
+     "control-chars"),
+])
+def test_a_po_edit_is_reported_at_its_line_with_exit_3(dosing, msgid, bad, check):
+    po = dosing / "locales/es/LC_MESSAGES/examplumab.po"
+    full = next(key for key in GOOD if key.startswith(msgid))
+    _translate(po, {full: bad})
+    done = run_l10n(dosing, "check", "--locale", "es", "examplumab")
+    assert done.returncode == 3, done.stderr
+    where = f"locales/es/LC_MESSAGES/examplumab.po:{msgstr_line(po, msgid)}: error [{check}] "
+    assert where in done.stderr, done.stderr
+
+
+def test_a_seed_sentence_with_a_changed_number_word_is_reported_at_its_line(project):
+    prepare(project)
+    po = project / "locales/es/LC_MESSAGES/carfilzomib.po"
+    msgid = next(e.msgid for e in polib.pofile(str(po)) if e.msgid.startswith("With other drugs in adults"))
+    _translate(po, {msgid: "Con otros medicamentos en adultos que han recibido de una a cuatro terapias previas. "
+                           "Se usa con [dexametasona][1] con o sin alguno de los siguientes medicamentos:"})
+    done = run_l10n(project, "check", "--locale", "es", "carfilzomib")
+    assert done.returncode == 3
+    assert (f"locales/es/LC_MESSAGES/carfilzomib.po:{msgstr_line(po, 'With other drugs')}: error [number-words] "
+            "the source says 'three' (3), the translation 'cuatro' (4)") in done.stderr.splitlines()

@@ -113,3 +113,76 @@ def test_template_syntax_error_is_reported_with_its_file(ui_project):
     done = run_l10n(ui_project, "ui")
     assert done.returncode == 1
     assert done.stderr.startswith("templates/sheet.md.j2:1: cannot extract strings: unexpected '}'")
+
+
+# -- placeholders: a translator's slip in ui.po is an error at its line, never a crash -------
+
+
+def _edit_ui(project: Path, msgid: str, msgstr: str) -> int:
+    """Type ``msgstr`` for ``msgid`` in ui.po, as a translator would; returns the msgstr's line."""
+    po_path = project / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    catalog = polib.pofile(str(po_path))
+    catalog.find(msgid).msgstr = msgstr
+    catalog.save()
+    lines = po_path.read_text(encoding="utf-8").splitlines()
+    return lines.index(f'msgid "{msgid}"') + 2
+
+
+@pytest.mark.parametrize("msgstr, message", [
+    ("Fuente: %(fuente)s", "the translation has %(fuente)s, which the msgid does not, and lacks %(source)s"),
+    ("Fuente", "the translation lacks %(source)s"),
+    ("Fuente: %(source)s %(source)s", "the translation has %(source)s, which the msgid does not"),
+    ("Fuente: %(source)d", "the translation has %(source)d, which the msgid does not, and lacks %(source)s"),
+    ("Fuente (100%): %(source)s", "the translation has '%)', which is not a placeholder: write a percent sign as %%"),
+])
+def test_a_wrong_placeholder_is_a_check_error_at_its_line(ui_project, msgstr, message):
+    line = _edit_ui(ui_project, "Source: %(source)s", msgstr)
+    done = run_l10n(ui_project, "check", "--locale", "es")
+    assert done.returncode == 3, done.stderr
+    assert f"locales/es/LC_MESSAGES/ui.po:{line}: error [placeholders] {message}" in done.stderr
+
+
+def test_correct_placeholders_and_a_doubled_percent_sign_pass(ui_project):
+    _edit_ui(ui_project, "Source: %(source)s", "Fuente (al 100 %%): %(source)s")
+    assert ui.check_ui(load_config(ui_project), "es") == []
+    assert ui.ui_problems(load_config(ui_project), "es") == []
+
+
+def _release_project(ui_project: Path) -> Path:
+    """ui_project with one seed sheet, reviewed (its scaffolding line removed)."""
+    text = (ROOT / "seeds" / "carfilzomib.md").read_text(encoding="utf-8").replace("Placeholder slot\n\n", "")
+    (ui_project / "seeds" / "carfilzomib.md").write_text(text, encoding="utf-8")
+    run_l10n(ui_project, "extract", check=True)
+    run_l10n(ui_project, "update", check=True)
+    from conftest import fill_identity
+
+    fill_identity(ui_project / "locales" / "es" / "LC_MESSAGES" / "carfilzomib.po")
+    return ui_project
+
+
+def test_release_reports_an_unknown_placeholder_instead_of_crashing(ui_project):
+    project = _release_project(ui_project)
+    line = _edit_ui(project, "Source: %(source)s", "Fuente: %(fuente)s")
+    done = run_l10n(project, "release", "--locale", "es")
+    assert "Traceback" not in done.stderr and done.returncode == 1
+    assert f"locales/es/LC_MESSAGES/ui.po:{line}: error [placeholders] " in done.stderr
+    assert not (project / "dist" / "es").exists()
+    # A draft is for reviewers: it is built, with that one string in English.
+    done = run_l10n(project, "release", "--locale", "es", "--draft")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    page = (project / "dist" / "es-draft" / "carfilzomib.html").read_text(encoding="utf-8")
+    assert "Source: NCI, 2025" in page and "%(" not in page and "Última revisión" in page
+
+
+def test_compile_ui_leaves_out_a_string_it_could_not_format(ui_project, tmp_path):
+    _edit_ui(ui_project, "(in %(language)s)", "(en %(idioma)s)")
+    translations = ui.compile_ui(load_config(ui_project), "es", tmp_path)
+    assert translations.gettext("(in %(language)s)") % {"language": "inglés"} == "(in inglés)"
+    assert translations.gettext("Source: %(source)s") == "Fuente: %(source)s"
+
+
+def test_plural_forms_may_leave_out_the_count_but_not_invent_a_name():
+    entry = polib.POEntry(msgid="%(n)d link", msgid_plural="%(n)d links", msgstr_plural={0: "un enlace", 1: "%(n)d enlaces"})
+    assert ui.placeholder_problem(entry) is None
+    entry.msgstr_plural[1] = "%(num)d enlaces"
+    assert ui.placeholder_problem(entry) == "the translation has %(num)d, which the msgid does not: keep every %(name)s as it is"
