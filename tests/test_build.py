@@ -250,7 +250,7 @@ def test_release_blocks_a_reviewed_sheet_with_a_bidi_override(tmp_path):
     done = run_l10n(tmp_path, "release", "--locale", "es")
     assert "carfilzomib: blocked" in done.stdout
     line = po_path.read_text(encoding="utf-8").splitlines().index('msgid "Kyprolis"') + 2
-    assert f"locales/es/LC_MESSAGES/carfilzomib.po:{line}: error [control-chars] " in done.stderr
+    assert f"locales/es/LC_MESSAGES/carfilzomib.po:{line}: check control-chars: " in done.stderr
     manifest = (tmp_path / "dist/es/manifest.json").read_text(encoding="utf-8")
     assert '"blocked": [\n    "carfilzomib"\n  ]' in manifest and "\u202e" not in manifest
     assert not (tmp_path / "dist/es/carfilzomib.html").exists()
