@@ -289,6 +289,9 @@ def update_catalog(
             fuzzy = "fuzzy" in match.flags
             merged = _copy(
                 entry,
+                # A sheet's template has no plurals; a translator's plural entry
+                # keeps its msgid_plural, without which its msgstr[N] are invalid.
+                msgid_plural=match.msgid_plural or entry.msgid_plural,
                 msgstr=match.msgstr,
                 msgstr_plural=dict(match.msgstr_plural),
                 tcomment=match.tcomment,
@@ -303,7 +306,8 @@ def update_catalog(
             unmatched.append(merged)
         new.append(merged)
 
-    candidates = [e for e in old_entries if id(e) not in used and _has_translation(e)]
+    # A plural entry's forms cannot become one msgstr: it is kept whole, as obsolete.
+    candidates = [e for e in old_entries if id(e) not in used and e.msgstr and not e.msgid_plural]
     choices = [e.msgid for e in candidates]
     if unmatched and choices:
         from rapidfuzz import fuzz, process  # here: a 40 ms import most updates do not need
@@ -335,10 +339,14 @@ def update_catalog(
     return new, summary
 
 
+def _translations(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr] + list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+
+
 def _guard_against_loss(old: polib.POFile, new: polib.POFile) -> None:
-    kept = {e.msgstr for e in new if e.msgstr}
+    kept = {text for e in new for text in _translations(e) if text}
     for entry in old:
-        if entry.msgstr and entry.msgstr not in kept:
+        if any(text and text not in kept for text in _translations(entry)):
             raise DataLossError(
                 f"internal error: updating would drop the translation of {entry.msgid[:60]!r}; nothing written",
                 old.fpath,
