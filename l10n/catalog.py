@@ -16,6 +16,7 @@ Provenance a person or a later stage writes in an entry's translator comments
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Sequence
@@ -43,6 +44,7 @@ __all__ = [
     "new_catalog_text",
     "locale_info",
     "is_translated",
+    "source_hash",
 ]
 
 # No wrapping: one line per string, so a diff shows exactly which strings
@@ -352,6 +354,22 @@ def _guard_against_loss(old: polib.POFile, new: polib.POFile) -> None:
                 old.fpath,
                 getattr(entry, "linenum", None),
             )
+
+
+_SOURCE_HASH = re.compile(r'^"X-Source-SHA256: *([0-9a-fA-F]*) *\\n"$', re.MULTILINE)
+
+
+def source_hash(text: str) -> str | None:
+    """The ``X-Source-SHA256`` header of PO text: the English it was last merged with.
+
+    Read without parsing the file (it is in the header entry, which no other
+    entry's line can look like); None if absent.
+
+    >>> source_hash('msgid ""\\nmsgstr ""\\n"X-Source-SHA256: ab12\\\\n"\\n')
+    'ab12'
+    """
+    match = _SOURCE_HASH.search(text)
+    return match.group(1) if match else None
 
 
 def parse_catalog(text: str, path: str, comments: bool = True) -> polib.POFile:

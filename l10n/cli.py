@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 from . import __version__, workflow
 from .config import Config, load_config
 from .errors import ConfigError, L10nError
+from .files import remove_stale_temporaries
 from .lock import ProjectLocked, project_lock
 
 __all__ = ["main", "COMMANDS", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_LOCKED"]
@@ -524,10 +525,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command not in WRITES and not (args.command == "engines" and args.action == "install"):
             return command(config, args)
         with project_lock(config.root, args.command, args.wait):
+            # Holding the lock, no other command is writing: what a killed run left is ours to clear.
+            remove_stale_temporaries([config.root / folder for folder in
+                                      (config.locales_dir, config.build_dir, "dist", ".l10n")])
             return command(config, args)
     except ProjectLocked as err:
         print(f"l10n: {err.message}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as err:  # a file outside the per-sheet work (the lock, a TMX file...)
+        print(f"l10n: {err.filename or 'error'}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_FAILED
     except ConfigError as err:
         print(f"l10n: {err}", file=sys.stderr)
         return EXIT_USAGE

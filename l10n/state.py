@@ -105,17 +105,14 @@ def _database(root: Path, create: bool):
     return connection
 
 
-def untouched(record: list, settings: str, inputs: list[Path], output: Path, owns_output: bool = True) -> bool:
+def untouched(record: list, settings: str, inputs: list[Path], output: Path) -> bool:
     """True when a sheet's files are exactly as when the stage recorded ``record``.
 
-    ``owns_output`` False: others edit the output too (a translator's PO
-    file), so it only has to exist.
+    The output counts too, even where others edit it (a translator's PO
+    file): a file changed since is looked at again by the stage, which
+    decides whether it needs the work (see ``l10n.workflow._update_sheet``).
     """
-    if len(record) != 4 or record[3] != settings:
-        return False
-    if owns_output and record[1] != stamp(output):
-        return False
-    if not owns_output and not output.exists():
+    if len(record) != 4 or record[3] != settings or record[1] != stamp(output):
         return False
     return record[2] == [stamp(path) for path in inputs]
 
