@@ -26,7 +26,7 @@ import polib
 from . import __version__, pofile
 from .document import Document
 from .errors import CatalogError, ConfigError, DataLossError
-from .files import read_text, write_text_atomic
+from .files import FileChangedError, read_text, write_text_atomic
 from .segment import Segment
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "locale_info",
     "is_translated",
     "source_hash",
+    "redo_changes",
 ]
 
 # No wrapping: one line per string, so a diff shows exactly which strings
@@ -390,7 +391,11 @@ def parse_catalog(text: str, path: str, comments: bool = True) -> polib.POFile:
 
 
 def read_catalog(path: str | os.PathLike, display: str | None = None) -> polib.POFile:
-    """Read a PO or POT file strictly as UTF-8."""
+    """Read a PO or POT file strictly as UTF-8.
+
+    The catalog remembers the text it was read from (``text_read``), so that
+    :func:`write_catalog` never writes over a save made since.
+    """
     shown = display or str(path)
     try:
         text = read_text(path, shown)
@@ -398,13 +403,70 @@ def read_catalog(path: str | os.PathLike, display: str | None = None) -> polib.P
         raise CatalogError(f"cannot read: {err.strerror}", shown) from None
     if not text.strip():
         raise CatalogError("the PO file is empty", shown, 1)
-    return parse_catalog(text, shown)
+    catalog = parse_catalog(text, shown)
+    catalog.text_read = text
+    return catalog
 
 
 def catalog_text(catalog: polib.POFile) -> str:
     return pofile.serialize(catalog)
 
 
-def write_catalog(catalog: polib.POFile, path: str | os.PathLike) -> bool:
-    """Write atomically; return False when the file already had this content."""
-    return write_text_atomic(path, catalog_text(catalog))
+# How many times a write re-reads a file saved meanwhile and makes its changes again.
+_WRITE_ATTEMPTS = 3
+
+
+def write_catalog(catalog: polib.POFile, path: str | os.PathLike, display: str | None = None) -> bool:
+    """Write atomically; return False when the file already had this content.
+
+    A catalog from :func:`read_catalog` is never written over a file saved
+    since it was read (by a translator's editor, say): the save is read
+    instead, l10n's changes are made again on the entries the save left as
+    they were, and that is written.  A person's save always wins; after
+    three saves in a row :class:`~l10n.files.FileChangedError` says so, the
+    file as they left it.
+    """
+    shown = display or catalog.fpath or str(path)
+    text_read = getattr(catalog, "text_read", None)
+    if text_read is None:
+        return write_text_atomic(path, catalog_text(catalog), display=shown)
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            return write_text_atomic(path, catalog_text(catalog), expected=text_read, display=shown)
+        except FileChangedError:
+            if attempt == _WRITE_ATTEMPTS - 1:
+                raise
+            saved = read_catalog(path, shown)
+            catalog = redo_changes(parse_catalog(text_read, shown), catalog, saved)
+            text_read = saved.text_read
+
+
+def _work(entry: polib.POEntry) -> tuple:
+    """What a person or l10n changes in an entry."""
+    return (entry.msgstr, entry.msgstr_plural, entry.flags, entry.tcomment, entry.previous_msgid,
+            entry.previous_msgctxt)
+
+
+def redo_changes(read: polib.POFile, changed: polib.POFile, saved: polib.POFile) -> polib.POFile:
+    """``saved``, with the changes that turned ``read`` into ``changed`` made again where ``saved`` left an entry as read.
+
+    An entry the save touched keeps the save's version; one l10n did not
+    change keeps the save's too.  So a translator's save is never undone,
+    and l10n's fills land wherever they do not clash with it.
+    """
+    before = {entry_key(e): e for e in read if not e.obsolete}
+    now = {entry_key(e): e for e in saved if not e.obsolete}
+    for entry in changed:
+        if entry.obsolete:
+            continue
+        key = entry_key(entry)
+        was, target = before.get(key), now.get(key)
+        if was is None or target is None or _work(was) == _work(entry) or _work(target) != _work(was):
+            continue
+        target.msgstr = entry.msgstr
+        target.msgstr_plural = dict(entry.msgstr_plural)
+        target.flags = list(entry.flags)
+        target.tcomment = entry.tcomment
+        target.previous_msgid = entry.previous_msgid
+        target.previous_msgctxt = entry.previous_msgctxt
+    return saved
