@@ -465,6 +465,14 @@ COMMANDS.update({
 WRITES = {"extract", "update", "build", "run", "pretranslate", "memory", "ui", "release", "review"}
 
 
+def _writes(args) -> bool:
+    if args.command == "engines":
+        return args.action == "install"
+    if args.command == "review" and getattr(args, "serve", False):
+        return False  # a review server runs for hours: it takes the lock for each save instead
+    return args.command in WRITES
+
+
 def _global_options(parser: argparse.ArgumentParser, default) -> None:
     """The options every command takes, before or after its name.
 
@@ -522,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.project)
         command = COMMANDS[args.command][0]
-        if args.command not in WRITES and not (args.command == "engines" and args.action == "install"):
+        if not _writes(args):
             return command(config, args)
         with project_lock(config.root, args.command, args.wait):
             # Holding the lock, no other command is writing: what a killed run left is ours to clear.

@@ -24,11 +24,7 @@ from pathlib import Path
 
 from . import __version__
 
-# CPython's own BLAKE2: importing hashlib loads OpenSSL, 8 ms of every command.
-try:
-    from _blake2 import blake2b
-except ImportError:
-    from hashlib import blake2b
+from hashlib import blake2b
 
 __all__ = ["StageState", "SegmentCache", "fingerprint", "stamp", "untouched"]
 
@@ -207,9 +203,8 @@ class SegmentCache:
             if row is None or row[0] != key:
                 return None
             parts, segments = json.loads(row[1])
-            new = tuple.__new__  # twice as fast as calling the NamedTuples, for every segment of every sheet
             return document_from_parts(text, path, parts), [
-                new(Segment, (*s[:6], tuple(new(Placeholder, p) for p in s[6]), *s[7:])) for s in segments
+                Segment(*s[:6], tuple(Placeholder(*p) for p in s[6]), *s[7:]) for s in segments
             ]
         except (sqlite3.Error, ValueError, TypeError, IndexError):
             return None
