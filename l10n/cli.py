@@ -540,8 +540,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProjectLocked as err:
         print(f"l10n: {err.message}", file=sys.stderr)
         return EXIT_LOCKED
+    except BrokenPipeError:  # the reader of our output left: see run()
+        raise
     except OSError as err:  # a file outside the per-sheet work (the lock, a TMX file...)
-        print(f"l10n: {err.filename or 'error'}: {err.strerror or err}", file=sys.stderr)
+        reason = err.strerror or str(err)
+        print(f"l10n: {err.filename or 'error'}: {reason[:1].lower()}{reason[1:]}", file=sys.stderr)
         return EXIT_FAILED
     except ConfigError as err:
         print(f"l10n: {err}", file=sys.stderr)
