@@ -25,6 +25,7 @@ from l10n import catalog as catalog_module
 from l10n import cli, workflow
 from l10n.config import load_config
 from l10n.engines import Engine
+from l10n.files import FileChangedError
 from l10n.masking import TOKEN
 from l10n.pretranslate import pretranslate
 
@@ -250,3 +251,27 @@ def test_a_sigkilled_update_leaves_nothing_the_next_one_does_not_clear(tmp_path)
     assert not list(tmp_path.rglob("*.tmp"))
     for path in sorted((tmp_path / "locales/es/LC_MESSAGES").glob("*.po"))[:20]:
         msgfmt_check(path)
+
+
+def test_a_file_saved_again_and_again_is_left_as_saved_and_named(es, monkeypatch):
+    target = po(es)
+    shown = "locales/es/LC_MESSAGES/carfilzomib.po"
+    translator_saves(target, "Kyprolis", "Kyprolis 0")
+    catalog = catalog_module.read_catalog(target, shown)
+    next(e for e in catalog if e.msgid == INTRO).msgstr = "Borrador de l10n."
+    real_fsync = os.fsync
+    saves = []
+
+    def translator_keeps_saving(fd):  # a new save lands before each of l10n's renames
+        real_fsync(fd)
+        saves.append(1)
+        text = target.read_text()
+        target.write_text(text.replace(f'msgstr "Kyprolis {len(saves) - 1}"', f'msgstr "Kyprolis {len(saves)}"'))
+
+    monkeypatch.setattr(os, "fsync", translator_keeps_saving)
+    with pytest.raises(FileChangedError) as caught:
+        catalog_module.write_catalog(catalog, target)
+    assert str(caught.value).startswith(f"{shown}: changed on disk since l10n read it")
+    assert len(saves) == 3
+    now = entries(target)
+    assert now["Kyprolis"].msgstr == "Kyprolis 3" and now[INTRO].msgstr == ""  # the last save, as saved
