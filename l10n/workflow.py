@@ -134,7 +134,12 @@ def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | Non
             result = SheetResult(path.stem)
             result.totals.update(sheets=1, unchanged=1)
             return result
-        return stage.task(path, record)
+        try:
+            return stage.task(path, record)
+        except OSError as err:  # a file that cannot be read (permissions, I/O error): this sheet only
+            reason = err.strerror or str(err)
+            return SheetResult(path.stem, problems=[L10nError(reason[:1].lower() + reason[1:],
+                                                              err.filename or config.display(path))])
 
     _collect(report, state, stage, fork_map(job, sources, jobs), progress, len(sources))
     state.save()
