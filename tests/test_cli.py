@@ -159,7 +159,7 @@ with project_lock(sys.argv[1], "release"):
 
 WRITING = [("extract",), ("update", "-l", "es"), ("build", "-l", "es"), ("run", "-l", "es", "--engine", "none"),
            ("pretranslate", "-l", "es", "--engine", "none"), ("memory",), ("ui", "-l", "es"), ("release", "-l", "es"),
-           ("review", "-l", "es")]
+           ("review", "-l", "es"), ("engines", "install", "missing.argosmodel")]
 
 
 def test_commands_that_write_are_refused_while_another_holds_the_project(project):
