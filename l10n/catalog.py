@@ -16,6 +16,7 @@ Provenance a person or a later stage writes in an entry's translator comments
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Sequence
@@ -25,7 +26,7 @@ import polib
 from . import __version__, pofile
 from .document import Document
 from .errors import CatalogError, ConfigError, DataLossError
-from .files import read_text, write_text_atomic
+from .files import FileChangedError, read_text, write_text_atomic
 from .segment import Segment
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "new_catalog_text",
     "locale_info",
     "is_translated",
+    "source_hash",
+    "redo_changes",
 ]
 
 # No wrapping: one line per string, so a diff shows exactly which strings
@@ -289,6 +292,9 @@ def update_catalog(
             fuzzy = "fuzzy" in match.flags
             merged = _copy(
                 entry,
+                # A sheet's template has no plurals; a translator's plural entry
+                # keeps its msgid_plural, without which its msgstr[N] are invalid.
+                msgid_plural=match.msgid_plural or entry.msgid_plural,
                 msgstr=match.msgstr,
                 msgstr_plural=dict(match.msgstr_plural),
                 tcomment=match.tcomment,
@@ -303,7 +309,8 @@ def update_catalog(
             unmatched.append(merged)
         new.append(merged)
 
-    candidates = [e for e in old_entries if id(e) not in used and _has_translation(e)]
+    # A plural entry's forms cannot become one msgstr: it is kept whole, as obsolete.
+    candidates = [e for e in old_entries if id(e) not in used and e.msgstr and not e.msgid_plural]
     choices = [e.msgid for e in candidates]
     if unmatched and choices:
         from rapidfuzz import fuzz, process  # here: a 40 ms import most updates do not need
@@ -335,15 +342,35 @@ def update_catalog(
     return new, summary
 
 
+def _translations(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr] + list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+
+
 def _guard_against_loss(old: polib.POFile, new: polib.POFile) -> None:
-    kept = {e.msgstr for e in new if e.msgstr}
+    kept = {text for e in new for text in _translations(e) if text}
     for entry in old:
-        if entry.msgstr and entry.msgstr not in kept:
+        if any(text and text not in kept for text in _translations(entry)):
             raise DataLossError(
                 f"internal error: updating would drop the translation of {entry.msgid[:60]!r}; nothing written",
                 old.fpath,
                 getattr(entry, "linenum", None),
             )
+
+
+_SOURCE_HASH = re.compile(r'^"X-Source-SHA256: *([0-9a-fA-F]*) *\\n"$', re.MULTILINE)
+
+
+def source_hash(text: str) -> str | None:
+    """The ``X-Source-SHA256`` header of PO text: the English it was last merged with.
+
+    Read without parsing the file (it is in the header entry, which no other
+    entry's line can look like); None if absent.
+
+    >>> source_hash('msgid ""\\nmsgstr ""\\n"X-Source-SHA256: ab12\\\\n"\\n')
+    'ab12'
+    """
+    match = _SOURCE_HASH.search(text)
+    return match.group(1) if match else None
 
 
 def parse_catalog(text: str, path: str, comments: bool = True) -> polib.POFile:
@@ -364,7 +391,11 @@ def parse_catalog(text: str, path: str, comments: bool = True) -> polib.POFile:
 
 
 def read_catalog(path: str | os.PathLike, display: str | None = None) -> polib.POFile:
-    """Read a PO or POT file strictly as UTF-8."""
+    """Read a PO or POT file strictly as UTF-8.
+
+    The catalog remembers the text it was read from (``text_read``), so that
+    :func:`write_catalog` never writes over a save made since.
+    """
     shown = display or str(path)
     try:
         text = read_text(path, shown)
@@ -372,13 +403,70 @@ def read_catalog(path: str | os.PathLike, display: str | None = None) -> polib.P
         raise CatalogError(f"cannot read: {err.strerror}", shown) from None
     if not text.strip():
         raise CatalogError("the PO file is empty", shown, 1)
-    return parse_catalog(text, shown)
+    catalog = parse_catalog(text, shown)
+    catalog.text_read = text
+    return catalog
 
 
 def catalog_text(catalog: polib.POFile) -> str:
     return pofile.serialize(catalog)
 
 
-def write_catalog(catalog: polib.POFile, path: str | os.PathLike) -> bool:
-    """Write atomically; return False when the file already had this content."""
-    return write_text_atomic(path, catalog_text(catalog))
+# How many times a write re-reads a file saved meanwhile and makes its changes again.
+_WRITE_ATTEMPTS = 3
+
+
+def write_catalog(catalog: polib.POFile, path: str | os.PathLike, display: str | None = None) -> bool:
+    """Write atomically; return False when the file already had this content.
+
+    A catalog from :func:`read_catalog` is never written over a file saved
+    since it was read (by a translator's editor, say): the save is read
+    instead, l10n's changes are made again on the entries the save left as
+    they were, and that is written.  A person's save always wins; after
+    three saves in a row :class:`~l10n.files.FileChangedError` says so, the
+    file as they left it.
+    """
+    shown = display or catalog.fpath or str(path)
+    text_read = getattr(catalog, "text_read", None)
+    if text_read is None:
+        return write_text_atomic(path, catalog_text(catalog), display=shown)
+    for attempt in range(_WRITE_ATTEMPTS):
+        try:
+            return write_text_atomic(path, catalog_text(catalog), expected=text_read, display=shown)
+        except FileChangedError:
+            if attempt == _WRITE_ATTEMPTS - 1:
+                raise
+            saved = read_catalog(path, shown)
+            catalog = redo_changes(parse_catalog(text_read, shown), catalog, saved)
+            text_read = saved.text_read
+
+
+def _work(entry: polib.POEntry) -> tuple:
+    """What a person or l10n changes in an entry."""
+    return (entry.msgstr, entry.msgstr_plural, entry.flags, entry.tcomment, entry.previous_msgid,
+            entry.previous_msgctxt)
+
+
+def redo_changes(read: polib.POFile, changed: polib.POFile, saved: polib.POFile) -> polib.POFile:
+    """``saved``, with the changes that turned ``read`` into ``changed`` made again where ``saved`` left an entry as read.
+
+    An entry the save touched keeps the save's version; one l10n did not
+    change keeps the save's too.  So a translator's save is never undone,
+    and l10n's fills land wherever they do not clash with it.
+    """
+    before = {entry_key(e): e for e in read if not e.obsolete}
+    now = {entry_key(e): e for e in saved if not e.obsolete}
+    for entry in changed:
+        if entry.obsolete:
+            continue
+        key = entry_key(entry)
+        was, target = before.get(key), now.get(key)
+        if was is None or target is None or _work(was) == _work(entry) or _work(target) != _work(was):
+            continue
+        target.msgstr = entry.msgstr
+        target.msgstr_plural = dict(entry.msgstr_plural)
+        target.flags = list(entry.flags)
+        target.tcomment = entry.tcomment
+        target.previous_msgid = entry.previous_msgid
+        target.previous_msgctxt = entry.previous_msgctxt
+    return saved

@@ -2,7 +2,9 @@
 
 Every command prints a summary on stdout and one ``path:line: message`` per
 problem on stderr.  Exit codes: 0 done; 1 a file could not be processed (the
-others were); 2 bad usage or configuration.
+others were); 2 bad usage or configuration; 75 another l10n command is
+writing to the project (the commands that write hold its lock,
+:mod:`l10n.lock`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from typing import Callable, Sequence
 from . import __version__, workflow
 from .config import Config, load_config
 from .errors import ConfigError, L10nError
+from .files import remove_stale_temporaries
+from .lock import ProjectLocked, project_lock
 
-__all__ = ["main", "COMMANDS", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE"]
+__all__ = ["main", "COMMANDS", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_LOCKED"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# Another command holds the project lock: nothing was done; try again later
+# (75 is EX_TEMPFAIL in BSD's sysexits.h, which schedulers and CI retry on).
+EXIT_LOCKED = 75
 
 
 def _progress(args, unit: str = "sheet") -> Callable | None:
@@ -288,8 +295,6 @@ def cmd_ui(config: Config, args) -> int:
 
 
 def cmd_release(config: Config, args) -> int:
-    import os
-
     from . import release
 
     sources = workflow.select_sources(config, args.sheets)
@@ -498,98 +503,70 @@ COMMANDS["glossary"] = (
 )
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter, told the terminal's width as shutil would tell it.
+# Commands that write into the project hold its lock (see l10n.lock) while
+# they run; the others only read files that are always replaced whole.
+WRITES = {"extract", "update", "build", "run", "pretranslate", "memory", "ui", "release", "review"}
 
-    Left to find it, argparse imports shutil (and with it bz2, lzma and
-    zlib) on every run, for help text that is rarely shown.
+
+def _writes(args) -> bool:
+    if args.command == "engines":
+        return args.action == "install"
+    if args.command == "glossary":
+        return args.action == "import"
+    if args.command == "review" and getattr(args, "serve", False):
+        return False  # a review server runs for hours: it takes the lock for each save instead
+    return args.command in WRITES
+
+
+def _global_options(parser: argparse.ArgumentParser, default) -> None:
+    """The options every command takes, before or after its name.
+
+    The main parser gives them their defaults; each command's parser adds
+    them again with ``default`` SUPPRESS, so an option given after the
+    command sets the value and one not given there leaves the main parser's.
     """
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None):
-        if width is None:
-            try:
-                width = int(os.environ["COLUMNS"])
-            except (KeyError, ValueError):
-                try:
-                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns
-                except (AttributeError, ValueError, OSError):
-                    width = 80
-            width -= 2
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-class _CommandParser(argparse.ArgumentParser):
-    """A command's parser, made only when used.
-
-    Only the command being run needs its parser; making all of them (argparse
-    looks up translations of its own messages for each) cost every run a
-    tenth of its start-up.
-    """
-
-    def __init__(self, **settings):
-        self.__dict__["_settings"] = settings  # ArgumentParser.__init__ waits for _complete
-        self.__dict__["add_arguments"] = None
-
-    def _complete(self) -> None:
-        settings = self.__dict__.pop("_settings", None)
-        if settings is not None:
-            argparse.ArgumentParser.__init__(self, **settings)
-            if self.add_arguments is not None:
-                self.add_arguments(self)
-
-    def __getattr__(self, name):  # anything argparse reads from an unmade parser makes it
-        if "_settings" not in self.__dict__:
-            raise AttributeError(name)
-        self._complete()
-        return getattr(self, name)
-
-    def parse_known_args(self, *args, **kwargs):
-        self._complete()
-        return super().parse_known_args(*args, **kwargs)
-
-    def format_help(self) -> str:
-        self._complete()
-        return super().format_help()
-
-    def format_usage(self) -> str:
-        self._complete()
-        return super().format_usage()
+    group = parser.add_argument_group("options every command takes")
+    group.add_argument("-C", "--project", metavar="DIR", default=default(None),
+                       help="project folder (default: search upwards from here for l10n.toml or pyproject.toml)")
+    group.add_argument("-q", "--quiet", action="store_true", default=default(False),
+                       help="only the summary line and problems")
+    group.add_argument("-j", "--jobs", type=int, metavar="N", default=default(None),
+                       help="worker processes for extract, update and build (default: one per core)")
+    group.add_argument("--force", action="store_true", default=default(False),
+                       help="redo every sheet, even those unchanged since the last run (see .l10n/)")
+    group.add_argument("--wait", type=float, metavar="SECONDS", default=default(0.0),
+                       help="if another l10n command is writing to the project, wait up to this long for it "
+                            f"(default: exit {EXIT_LOCKED} at once)")
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="l10n",
         description="Offline localization of patient drug-information sheets through gettext PO files.",
-        formatter_class=_Formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "typical session:\n"
             "  l10n extract                 # English sheets -> locales/templates/*.pot\n"
             "  l10n update --locale es      # -> locales/es/LC_MESSAGES/*.po (translate these)\n"
             "  l10n build --locale es       # -> build/es/*.md\n"
             "\n"
-            "exit codes: 0 done, 1 some file failed (the others were processed), 2 usage or configuration\n"
+            "exit codes: 0 done, 1 some file failed (the others were processed), 2 usage or configuration,\n"
+            f"  {EXIT_LOCKED} another l10n command is writing to the project (see --wait)\n"
         ),
     )
     parser.add_argument("--version", action="version", version=f"l10n {__version__}")
-    parser.add_argument("-C", "--project", metavar="DIR",
-                        help="project folder (default: search upwards from here for l10n.toml or pyproject.toml)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="only the summary line and problems")
-    parser.add_argument("-j", "--jobs", type=int, metavar="N",
-                        help="worker processes for extract, update and build (default: one per core)")
-    parser.add_argument("--force", action="store_true",
-                        help="redo every sheet, even those unchanged since the last run (see .l10n/)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                     parser_class=_CommandParser)
+    _global_options(parser, lambda value: value)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (_, summary, example, add_arguments) in COMMANDS.items():
         sub = commands.add_parser(
             name,
             help=summary,
             description=summary[0].upper() + summary[1:] + ".",
             epilog="example:\n  " + example,
-            formatter_class=_Formatter,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        sub.add_arguments = add_arguments
+        add_arguments(sub)
+        _global_options(sub, lambda value: argparse.SUPPRESS)
     return parser
 
 
@@ -597,7 +574,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         config = load_config(args.project)
-        return COMMANDS[args.command][0](config, args)
+        command = COMMANDS[args.command][0]
+        if not _writes(args):
+            return command(config, args)
+        with project_lock(config.root, args.command, args.wait):
+            # Holding the lock, no other command is writing: what a killed run left is ours to clear.
+            remove_stale_temporaries([config.root / folder for folder in
+                                      (config.locales_dir, config.build_dir, "dist", ".l10n")])
+            return command(config, args)
+    except ProjectLocked as err:
+        print(f"l10n: {err.message}", file=sys.stderr)
+        return EXIT_LOCKED
+    except BrokenPipeError:  # the reader of our output left: see run()
+        raise
+    except OSError as err:  # a file outside the per-sheet work (the lock, a TMX file...)
+        reason = err.strerror or str(err)
+        print(f"l10n: {err.filename or 'error'}: {reason[:1].lower()}{reason[1:]}", file=sys.stderr)
+        return EXIT_FAILED
     except ConfigError as err:
         print(f"l10n: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -610,24 +603,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``l10n`` command: :func:`main`, then leave at once.
-
-    Once main() returns every file is written and closed and the cache
-    committed; tearing the interpreter down (every module, every object)
-    would only cost a small run a tenth of its time.
-    """
+    """The ``l10n`` command: :func:`main`, its result as the exit status."""
     try:
         code = main()
-    except SystemExit as done:  # --help, --version, usage errors
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_USAGE)
-        if done.code is not None and not isinstance(done.code, int):
-            print(done.code, file=sys.stderr)
-    try:
         sys.stdout.flush()
-        sys.stderr.flush()
     except BrokenPipeError:  # e.g. 'l10n stats | head': the reader left
-        pass
-    os._exit(code)
+        # Python flushes stdout again on exit and would complain: give it nowhere to write.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_FAILED
+    sys.exit(code)
 
 
 if __name__ == "__main__":

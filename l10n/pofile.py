@@ -162,9 +162,10 @@ def _read_string(entry: _Entry, body: str, keyword: re.Match | None, obsolete: b
 
 
 # polib.POEntry's attributes with their defaults, read once.  Entries are
-# made by filling a copy (several times faster than POEntry(**fields), the
-# bulk of reading a catalog), so an attribute a newer polib adds still gets
-# its default.
+# made by filling a copy, so an attribute a newer polib adds still gets its
+# default.  Kept for speed, measured: 1.4 us an entry against 3.3 us for
+# POEntry(**fields), so 60 ms of the CPU time of each whole-collection update
+# or build at 1,000 sheets (30,000 entries), about 5 % of a forced build.
 _ENTRY_DEFAULTS = polib.POEntry().__dict__
 
 

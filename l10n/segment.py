@@ -195,9 +195,6 @@ class _Block:
         self.plain = True  # only _PLAIN_INLINE events so far
 
 
-_new_segment = tuple.__new__  # Segment(...) with keywords takes several times as long
-
-
 def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None:
     """Make the Segment for one block's inline events, or None when there is nothing to translate.
 
@@ -223,8 +220,7 @@ def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None
         msgid = text[start:end]
         if not _has_letters(msgid):
             return None
-        return _new_segment(Segment, (block.key, block.kind, msgid, line, offset + start, offset + end,
-                                      (), "", None, None))
+        return Segment(block.key, block.kind, msgid, line, offset + start, offset + end)
 
     # An image alone in its block (blank text around it aside): its alt text is the segment.
     visible = [e for e in events if not (e.name == "Text" and not e.info.strip())] \
@@ -261,8 +257,8 @@ def _inline_segment(doc: Document, offset: int, block: _Block) -> Segment | None
     msgid = splice(text[start:end], edits)
     if not _has_letters(msgid):
         return None
-    return _new_segment(Segment, (block.key, block.kind, msgid, line, offset + start, offset + end,
-                                  tuple(placeholders), line_break, None, None))
+    return Segment(block.key, block.kind, msgid, line, offset + start, offset + end, tuple(placeholders),
+                   line_break)
 
 
 class _Walker:

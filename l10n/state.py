@@ -24,11 +24,7 @@ from pathlib import Path
 
 from . import __version__
 
-# CPython's own BLAKE2: importing hashlib loads OpenSSL, 8 ms of every command.
-try:
-    from _blake2 import blake2b
-except ImportError:
-    from hashlib import blake2b
+from hashlib import blake2b
 
 __all__ = ["StageState", "SegmentCache", "fingerprint", "stamp", "untouched"]
 
@@ -105,17 +101,14 @@ def _database(root: Path, create: bool):
     return connection
 
 
-def untouched(record: list, settings: str, inputs: list[Path], output: Path, owns_output: bool = True) -> bool:
+def untouched(record: list, settings: str, inputs: list[Path], output: Path) -> bool:
     """True when a sheet's files are exactly as when the stage recorded ``record``.
 
-    ``owns_output`` False: others edit the output too (a translator's PO
-    file), so it only has to exist.
+    The output counts too, even where others edit it (a translator's PO
+    file): a file changed since is looked at again by the stage, which
+    decides whether it needs the work (see ``l10n.workflow._update_sheet``).
     """
-    if len(record) != 4 or record[3] != settings:
-        return False
-    if owns_output and record[1] != stamp(output):
-        return False
-    if not owns_output and not output.exists():
+    if len(record) != 4 or record[3] != settings or record[1] != stamp(output):
         return False
     return record[2] == [stamp(path) for path in inputs]
 
@@ -210,9 +203,8 @@ class SegmentCache:
             if row is None or row[0] != key:
                 return None
             parts, segments = json.loads(row[1])
-            new = tuple.__new__  # twice as fast as calling the NamedTuples, for every segment of every sheet
             return document_from_parts(text, path, parts), [
-                new(Segment, (*s[:6], tuple(new(Placeholder, p) for p in s[6]), *s[7:])) for s in segments
+                Segment(*s[:6], tuple(Placeholder(*p) for p in s[6]), *s[7:]) for s in segments
             ]
         except (sqlite3.Error, ValueError, TypeError, IndexError):
             return None

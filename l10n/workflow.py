@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .build import OUTCOMES, build_sheet
-from .catalog import (UpdateSummary, catalog_text, is_translated, new_catalog_text, parse_catalog, template_for,
-                      update_catalog)
+from .catalog import (UpdateSummary, catalog_text, is_translated, new_catalog_text, parse_catalog, source_hash,
+                      template_for, update_catalog)
 from .config import Config
 from .document import Document, parse_document, sheet_name_problem, sheet_slug, shown_name
 from .errors import ConfigError, L10nError
-from .files import read_text, write_text_atomic
+from .files import FileChangedError, read_text, write_text_atomic
 from .parallel import fork_map
 from .segment import Segment, segment_document
 from .state import SegmentCache, StageState, fingerprint, stamp, untouched
@@ -140,7 +140,6 @@ class _Stage(NamedTuple):
     inputs: Callable[[Path], list[Path]]
     output: Callable[[Path], Path]
     settings: str  # fingerprint of the settings that change its output
-    owns_output: bool = True  # False: others edit the output too (see StageState.untouched)
 
 
 def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | None, progress, force: bool,
@@ -160,12 +159,16 @@ def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | Non
 
     def job(path: Path) -> SheetResult:
         record = None if force else state.record(path.stem)
-        if record is not None and untouched(record, stage.settings, stage.inputs(path), stage.output(path),
-                                            stage.owns_output):
+        if record is not None and untouched(record, stage.settings, stage.inputs(path), stage.output(path)):
             result = SheetResult(path.stem)
             result.totals.update(sheets=1, unchanged=1)
             return result
-        return stage.task(path, record)
+        try:
+            return stage.task(path, record)
+        except OSError as err:  # a file that cannot be read (permissions, I/O error): this sheet only
+            reason = err.strerror or str(err)
+            return SheetResult(path.stem, problems=[L10nError(reason[:1].lower() + reason[1:],
+                                                              err.filename or config.display(path))])
 
     _collect(report, state, stage, fork_map(job, sources, jobs), progress, len(sources))
     state.save()
@@ -237,7 +240,7 @@ def _extract_sheet(config: Config, path: Path, record: list | None) -> SheetResu
             result.totals["unchanged"] += 1
             return result
         template = template_for(*_read_sheet(config, path, text, result))
-        changed = write_text_atomic(target, catalog_text(template), durable=False)
+        changed = write_text_atomic(target, catalog_text(template), durable=False, display=config.display(target))
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     result.totals["strings"] += len(template)
@@ -256,45 +259,66 @@ def extract(config: Config, sources: Sequence[Path], progress=None, jobs: int | 
 # -- update ----------------------------------------------------------------------
 
 
+# How many times update re-reads and merges again a PO file that someone saved
+# while it was merging before it gives up on that sheet (and says so).
+_MERGE_ATTEMPTS = 3
+
+
 def _update_sheet(config: Config, locale: str, path: Path, record: list | None) -> SheetResult:
     slug = path.stem
     template_path = config.template_path(slug)
     target = config.catalog_path(locale, slug)
+    shown = config.display(target)
     result = SheetResult(slug, output=target, inputs=[stamp(path)])
     try:
         # The template comes from the sheet itself (and is refreshed on disk), so
         # 'update' never works from a stale POT and needs no 'extract' first.
         template = template_for(*_read_sheet(config, path, read_text(path, config.display(path)), result))
         template_text = catalog_text(template)
-        write_text_atomic(template_path, template_text, durable=False)
+        write_text_atomic(template_path, template_text, durable=False, display=config.display(template_path))
         result.totals["sheets"] += 1
-        # Merging the same template again changes nothing, whatever the
-        # translator did to the PO file since: only a new template needs a
-        # merge (a damaged PO file is reported by the stages that read it).
         print_ = fingerprint("update", locale, template_text)
-        if _unchanged(record, print_, target, owns_output=False):
-            result.fingerprint = print_
-            result.totals["unchanged"] += 1
-            return result
-        try:
-            old_text = read_text(target, config.display(target))
-        except FileNotFoundError:
-            # A new catalog: its entries are the template's, so is their text.
-            summary = UpdateSummary(added=len(template))
-            reviewed, active = 0, len(template)
-            changed = write_text_atomic(target, new_catalog_text(template, template_text, locale), durable=False)
-        else:
-            catalog, summary = update_catalog(parse_catalog(old_text, config.display(target)), template, locale)
-            reviewed = sum(1 for e in catalog if is_translated(e))
-            active = sum(1 for e in catalog if not e.obsolete)
-            # Forced to disk: it replaces a file a person may have worked on.
-            changed = write_text_atomic(target, catalog_text(catalog), durable=True)
+        for attempt in range(_MERGE_ATTEMPTS):
+            try:
+                old_text = read_text(target, shown)
+            except FileNotFoundError:
+                old_text = None
+            # Merging the same template again changes nothing, whatever the
+            # translator did to the PO file since: only a PO file not merged
+            # with this template needs a merge.  The file's own header says
+            # which English it was merged with, so a PO file put back from
+            # before the last update (an older copy, a lost race) is merged
+            # again whatever the record says.
+            if old_text is not None and _unchanged(record, print_, target, owns_output=False) \
+                    and source_hash(old_text) == template.metadata["X-Source-SHA256"]:
+                result.fingerprint = print_
+                result.totals["unchanged"] += 1
+                return result
+            try:
+                if old_text is None:
+                    # A new catalog: its entries are the template's, so is their text.
+                    summary = UpdateSummary(added=len(template))
+                    reviewed, active = 0, len(template)
+                    new_text = new_catalog_text(template, template_text, locale)
+                else:
+                    catalog, summary = update_catalog(parse_catalog(old_text, shown), template, locale)
+                    reviewed = sum(1 for e in catalog if is_translated(e))
+                    active = sum(1 for e in catalog if not e.obsolete)
+                    new_text = catalog_text(catalog)
+                # Forced to disk when it replaces a file a person may have worked on;
+                # never over a save made since it was read.
+                changed = write_text_atomic(target, new_text, durable=old_text is not None,
+                                            expected=old_text or "", display=shown)
+                break
+            except FileChangedError:
+                if attempt == _MERGE_ATTEMPTS - 1:
+                    raise
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     result.fingerprint = print_
     for name in ("kept", "fuzzy", "added", "obsoleted", "revived"):
         result.totals[name] += getattr(summary, name)
-    result.line = (f"{config.display(target)}: {reviewed}/{active} reviewed; {summary}"
+    result.line = (f"{shown}: {reviewed}/{active} reviewed; {summary}"
                    + ("" if changed else " (unchanged)"))
     return result
 
@@ -305,7 +329,7 @@ def update(config: Config, locale: str, sources: Sequence[Path], progress=None, 
     stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
                    lambda path: [path],
                    lambda path: config.catalog_path(locale, path.stem),
-                   fingerprint(locale, config.front_matter_keys), owns_output=False)
+                   fingerprint(locale, config.front_matter_keys))
     return _run(config, stage, sources, jobs, progress, force, echo)
 
 
@@ -335,7 +359,7 @@ def _build_sheet(config: Config, locale: str, include_fuzzy: bool, path: Path, r
         doc, segments = _read_sheet(config, path, text, result)
         catalog = parse_catalog(catalog_text_, config.display(catalog_path), comments=False)
         built = build_sheet(doc, segments, catalog, locale, include_fuzzy)
-        write_text_atomic(target, built.text, durable=False)
+        write_text_atomic(target, built.text, durable=False, display=config.display(target))
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
     # A sheet with refused translations is rebuilt (and reported) every time.

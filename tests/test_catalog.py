@@ -241,3 +241,56 @@ def test_unknown_locales_are_refused_and_aliases_resolved():
     for bad in ("xx_QQ", "es_", "../es"):
         with pytest.raises(ConfigError, match="unknown locale"):
             check_locale(bad)
+
+
+def _pluralize(po: Path, msgid: str, forms: int) -> None:
+    """Turn the entry for ``msgid`` into a translated plural entry, as a translator's editor can."""
+    text = po.read_text()
+    old = f'msgid "{msgid}"\nmsgstr ""\n'
+    assert old in text
+    plural = "".join(f'msgstr[{n}] "Forma {n}"\n' for n in range(forms))
+    po.write_text(text.replace(old, f'msgid "{msgid}"\nmsgid_plural "{msgid}s"\n{plural}'))
+
+
+def test_update_force_keeps_a_plural_entry_valid(project):
+    """Issue 11: 'update --force' dropped msgid_plural and left msgstr[N] that msgfmt rejects."""
+    prepare(project)
+    po = project / "locales/es/LC_MESSAGES/carfilzomib.po"
+    forms = int(re.search(r"nplurals=(\d+)", po.read_text()).group(1))
+    _pluralize(po, "Placeholder slot", forms)
+    # A plural entry the sheet no longer has, translated: it must survive as obsolete.
+    po.write_text(po.read_text() + '\nmsgid "one vial"\nmsgid_plural "%d vials"\n'
+                  + "".join(f'msgstr[{n}] "Vial {n}"\n' for n in range(forms)))
+    msgfmt_check(po)
+    run_l10n(project, "update", "--locale", "es", "--force", check=True)
+    msgfmt_check(po)
+    catalog = polib.pofile(str(po))  # an independent reader
+    entry = catalog.find("Placeholder slot")
+    assert entry.msgid_plural == "Placeholder slots"
+    assert entry.msgstr_plural == {n: f"Forma {n}" for n in range(forms)}
+    gone = [e for e in catalog.obsolete_entries() if e.msgid == "one vial"]
+    assert len(gone) == 1 and gone[0].msgid_plural == "%d vials"
+    assert gone[0].msgstr_plural == {n: f"Vial {n}" for n in range(forms)}
+
+
+def test_a_plural_entry_is_not_squeezed_into_a_fuzzy_single_string(tmp_path):
+    """A changed string never takes a plural entry's forms as its one msgstr: the entry stays whole."""
+    template = polib.POFile()
+    template.append(polib.POEntry(msgid="Take one tablet daily."))
+    old = polib.POFile()
+    old.append(polib.POEntry(msgid="Take one tablet a day.", msgid_plural="Take %d tablets a day.",
+                             msgstr_plural={0: "Tome una tableta al día.", 1: "Tome %d tabletas al día."}))
+    new, summary = update_catalog(old, template, "es")
+    assert summary.fuzzy == 0 and summary.added == 1 and summary.obsoleted == 1
+    kept = [e for e in new if e.obsolete]
+    assert kept[0].msgid_plural == "Take %d tablets a day." and kept[0].msgstr_plural[1] == "Tome %d tabletas al día."
+
+
+def test_the_loss_guard_counts_plural_forms(tmp_path):
+    old = polib.POFile()
+    old.append(polib.POEntry(msgid="vial", msgid_plural="vials", msgstr_plural={0: "vial", 1: "viales"}))
+    new = polib.POFile()
+    new.append(polib.POEntry(msgid="vial", msgid_plural="vials", msgstr_plural={0: "vial", 1: ""}))
+    with pytest.raises(DataLossError):
+        _guard_against_loss(old, new)
+    _guard_against_loss(old, update_catalog(old, polib.POFile(), "es")[0])

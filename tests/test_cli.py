@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,70 @@ def test_several_worker_processes_write_and_report_exactly_what_one_does(tmp_pat
         outputs[jobs] = ([(run.stdout, run.stderr.replace(str(folder), "")) for run in runs], files)
     assert outputs["1"] == outputs["2"]
     assert len(outputs["2"][1]) > 3 * 16 and "16 sheets" in outputs["2"][0][1][0]
+
+
+def test_global_options_work_after_the_command_too(project):
+    """Issue 11: 'l10n run --locale es -q' and 'l10n build --locale es --force' were refused."""
+    quiet = run_l10n(project, "run", "--locale", "es", "--engine", "none", "-q")
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.splitlines() == [line for line in quiet.stdout.splitlines() if not line.startswith("  ")]
+    assert "build es: 4 sheets" in quiet.stdout
+    again = run_l10n(project, "build", "--locale", "es")
+    assert "4 unchanged" in again.stdout
+    forced = run_l10n(project, "build", "--locale", "es", "--force", "-j", "1")
+    assert forced.returncode == 0 and "unchanged" not in forced.stdout
+    # -C after the command, from another folder; before it still works, and the later one wins.
+    elsewhere = subprocess.run([sys.executable, "-m", "l10n", "-C", "/nonexistent", "stats", "-C", str(project),
+                                "--locale", "es", "--format", "json"], capture_output=True, text=True)
+    assert elsewhere.returncode == 0, elsewhere.stderr
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_commands_help_lists_the_global_options(command):
+    done = subprocess.run([sys.executable, "-m", "l10n", command, "--help"], capture_output=True, text=True)
+    for option in ("-C DIR", "--quiet", "--jobs N", "--force", "--wait SECONDS"):
+        assert option in done.stdout, f"{command} --help lacks {option}"
+
+
+HOLD = """
+import sys, time
+from l10n.lock import project_lock
+with project_lock(sys.argv[1], "release"):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+WRITING = [("extract",), ("update", "-l", "es"), ("build", "-l", "es"), ("run", "-l", "es", "--engine", "none"),
+           ("pretranslate", "-l", "es", "--engine", "none"), ("memory",), ("ui", "-l", "es"), ("release", "-l", "es"),
+           ("review", "-l", "es"), ("engines", "install", "missing.argosmodel")]
+
+
+def test_commands_that_write_are_refused_while_another_holds_the_project(project):
+    prepare(project)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and ".l10n" not in p.parts}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(project)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for args in WRITING:
+            done = run_l10n(project, *args)
+            assert done.returncode == 75, (args, done.stderr)
+            assert done.stderr.startswith(f"l10n: another l10n command is running on this project "
+                                          f"(pid {holder.pid}, l10n release, since "), done.stderr
+        # Commands that only read go ahead.
+        assert run_l10n(project, "stats", "-l", "es").returncode == 0
+        assert run_l10n(project, "check", "-l", "es").returncode in (3, 4, 5)  # findings, not 75
+        assert run_l10n(project, "engines", "-l", "es").returncode == 0
+        started = time.monotonic()
+        waited = run_l10n(project, "extract", "--wait", "1")
+        assert waited.returncode == 75 and time.monotonic() - started >= 1
+    finally:
+        holder.kill()
+        holder.wait()
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and ".l10n" not in p.parts}
+    assert after == before  # nothing was written by the refused commands
+    assert run_l10n(project, "extract").returncode == 0  # released when its holder was killed
+
+
+def test_readme_documents_the_locked_exit_code():
+    text = (ROOT / "README.md").read_text()
+    assert "`75`" in text and "--wait SECONDS" in text
