@@ -228,13 +228,13 @@ def test_toml_and_json_front_matter_round_trip_byte_exact(case, fmt, tmp_path):
     # A translated title (with quotes and a colon) goes in its own format's quoting.
     fill_identity(po_path)
     catalog = polib.pofile(str(po_path))
-    next(e for e in catalog if e.msgctxt == "front-matter:title").msgstr = 'Aspirina: "NCI" \\ 100 mg'
+    next(e for e in catalog if e.msgctxt == "front-matter:title").msgstr = 'Aspirina: "NCI" \\ ácido'
     catalog.save()
     run_l10n(tmp_path, "build", "--locale", "es", check=True)
     built = (tmp_path / "build" / "es" / f"{case}.md").read_text()
     front, body = _split_front_matter(built, fmt)
     meta = load(front)
-    assert meta["title"] == 'Aspirina: "NCI" \\ 100 mg' and meta["translationStatus"] == "reviewed"
+    assert meta["title"] == 'Aspirina: "NCI" \\ ácido' and meta["translationStatus"] == "reviewed"
     assert body == english_body
     if fmt == "toml":
         assert meta["params"]["title"] == "A table's own title is not the sheet's"
