@@ -434,6 +434,8 @@ def _serve_review(config: Config, args) -> int:
     print(f"review: serving at {server.url}  (Ctrl-C to stop)", flush=True)
     try:
         server.run()
+    except KeyboardInterrupt:  # the way to stop it; every save is already complete on disk
+        print("review: stopped")
     finally:
         server.close()
     return EXIT_OK

@@ -50,7 +50,6 @@ import polib
 
 from . import pofile
 from .approval import Approval, approval, approve, withdraw
-from .checks import Problem
 from .config import Config
 from .errors import CatalogError, L10nError
 from .files import read_text, write_text_atomic
@@ -161,19 +160,18 @@ def edit_entry(entry: polib.POEntry, action: str, translation: str, comment: str
     string).  Changed text drops any approval of the old text.  Raises
     ValueError with a message for the reviewer.
     """
-    if entry.msgid_plural:
-        raise ValueError("plural strings are edited in a PO editor")
     if action in ("save", "approve"):
+        if entry.msgid_plural:
+            raise ValueError("plural strings are edited in a PO editor")
         translation = translation.replace("\r\n", "\n").replace("\r", "\n")  # what browsers send
         if action == "approve" and not translation.strip():
             raise ValueError("an empty translation cannot be approved")
         if translation != entry.msgstr:
             entry.msgstr = translation
             withdraw(entry)
-        if translation:
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
         if action == "approve":
             if not _clean_name(reviewer):
                 raise ValueError("enter your name (top of the page) before approving")
@@ -308,8 +306,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[], int],
-             allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")):
-    """The Flask app over the project; ``port_of`` gives the port it is served on (known after binding)."""
+             allowed_hosts: tuple[str, ...] | None = ("127.0.0.1", "localhost")):
+    """The Flask app over the project; ``port_of`` gives the port it is served on (known after binding).
+
+    ``allowed_hosts``: the names a request's Host header may give (None: any,
+    for a server told to listen on every address).
+    """
     import flask
     from werkzeug.exceptions import HTTPException
 
@@ -334,7 +336,7 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
     def guard():
         request = flask.request
         host = request.host.rsplit(":", 1)[0].strip("[]") if request.host else ""
-        if host not in allowed_hosts:
+        if allowed_hosts is not None and host not in allowed_hosts:
             return refuse(403, "This server answers only at its own address.")
         given = request.args.get("token", "")
         cookie = request.cookies.get(cookie_name(), "")
@@ -500,7 +502,12 @@ def serve(config: Config, locales: list[str], host: str = "127.0.0.1", port: int
         raise L10nError("no locale to review")
     token = token or secrets.token_urlsafe(24)
     bound: dict[str, int] = {}
-    hosts = ("127.0.0.1", "localhost", "::1") if _is_loopback(host) else (host, "127.0.0.1", "localhost")
+    if _is_loopback(host):
+        hosts: tuple[str, ...] | None = ("127.0.0.1", "localhost", "::1")
+    elif host in ("0.0.0.0", "::", ""):
+        hosts = None  # asked for by name: every address, so any name of this machine
+    else:
+        hosts = (host, "127.0.0.1", "localhost")
     app = make_app(config, locales, token, lambda: bound["port"], hosts)
     server = waitress.create_server(app, host=host, port=port, threads=4, ident="l10n")
     bound["port"] = server.effective_port
