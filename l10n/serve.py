@@ -75,6 +75,7 @@ _FILTERS = STATES + ("fuzzy",)
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "serve"
 _COMMENT = "l10n: comment by {reviewer} on {day}: {text}"
 _COMMENT_LINE = re.compile(r"^l10n: comment by (?P<reviewer>.+?) on (?P<day>\d{4}-\d{2}-\d{2}): (?P<text>.*)$")
+LOCK_WAIT = 10.0  # seconds a save waits for another l10n command (a build, an update) to finish
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
 
@@ -200,11 +201,15 @@ class Saved:
 
 
 def save_entry(config: Config, locale: str, slug: str, wanted: str, base: str,
-               edit: Callable[[polib.POEntry], None]) -> Saved | Conflict:
-    """Apply ``edit`` to one entry of a sheet's PO file, if it is still as the page showed it (``base``)."""
+               edit: Callable[[polib.POEntry], None], wait: float = LOCK_WAIT) -> Saved | Conflict:
+    """Apply ``edit`` to one entry of a sheet's PO file, if it is still as the page showed it (``base``).
+
+    Waits up to ``wait`` seconds for another l10n command to release the
+    project lock, then raises :class:`~l10n.lock.ProjectLocked`.
+    """
     path = config.catalog_path(locale, slug)
     shown = config.display(path)
-    with project_lock(config.root, "review --serve", wait=10):
+    with project_lock(config.root, "review --serve", wait=wait):
         text = read_text(path, shown)
         catalog = pofile.parse(text, shown)
         disk = _find(catalog, wanted)

@@ -545,3 +545,38 @@ def test_a_script_typed_into_a_translation_does_not_run(server: Server, browser,
     page = server.request("GET", "/review/es/?sheet=carfilzomib").text
     assert "<script>window.__pwned" not in page and "<img src=x" not in page
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+
+
+def test_a_save_waits_for_the_project_lock(server: Server, review_project: Path):
+    from l10n.lock import project_lock
+
+    po = review_project / PO.format("carfilzomib")
+    page = server.request("GET", "/review/es/?sheet=carfilzomib").text
+    form = dict(re.findall(r'name="(id|base)" value="([^"]*)"', page)[:2], action="save", translation="locked")
+    before = po.read_bytes()
+    answers: dict = {}
+    with project_lock(review_project, "update"):  # as if 'l10n update' were running
+        post = threading.Thread(target=lambda: answers.update(
+            done=server.request("POST", "/review/es/carfilzomib/entry", form, {"Origin": server.base})))
+        post.start()
+        time.sleep(1.5)
+        assert post.is_alive() and po.read_bytes() == before  # waiting, nothing written
+    post.join(30)
+    assert answers["done"].status == 303
+    assert b'msgstr "locked"' in po.read_bytes()
+
+
+def test_a_save_gives_up_on_a_held_lock_and_writes_nothing(review_project: Path):
+    from l10n.config import load_config
+    from l10n.lock import ProjectLocked, project_lock
+    from l10n.serve import entry_print, save_entry
+
+    config = load_config(review_project)
+    po = review_project / PO.format("carfilzomib")
+    target = polib.pofile(str(po)).find("Yes")
+    before = po.read_bytes()
+    with project_lock(review_project, "update"):
+        with pytest.raises(ProjectLocked):
+            save_entry(config, "es", "carfilzomib", entry_id(target), entry_print(target),
+                       lambda e: setattr(e, "msgstr", "No"), wait=0.2)
+    assert po.read_bytes() == before
