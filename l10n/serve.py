@@ -321,6 +321,7 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
     from werkzeug.exceptions import HTTPException
 
     app = flask.Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # a form with one string and a comment; nothing near this
     env = _environment()
     slugs = lambda: {p.stem: p for p in config.sources()}  # noqa: E731  (read per request: sheets come and go)
 
@@ -334,8 +335,8 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
     def reviewer() -> str:
         return _clean_name(unquote(flask.request.cookies.get("l10n_reviewer", "")))
 
-    def refuse(status: int, message: str):
-        return page("refused.html.j2", status, message=message)
+    def refuse(status: int, message: str, text: str = ""):
+        return page("refused.html.j2", status, message=message, text=text)
 
     @app.before_request
     def guard():
@@ -430,7 +431,7 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
         check_locale(locale)
         sheets, failures = read(locale, [source(slug)])
         if not sheets:
-            return page("refused.html.j2", 500, message="; ".join(str(f) for f in failures))
+            return refuse(500, "; ".join(str(f) for f in failures))
         return page("patient.html.j2", locale=locale, sheet=sheets[0])
 
     @app.post("/reviewer")
@@ -464,7 +465,9 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
         except ValueError as err:
             outcome, problem = None, str(err)
         except ProjectLocked as err:
-            return refuse(503, f"{err} Try again in a moment; your text is below.\n\n{translation or comment}")
+            return refuse(503, f"{err}. Nothing was saved; try again in a moment.", translation or comment)
+        except L10nError as err:  # e.g. the PO file was left broken by hand meanwhile
+            return refuse(500, f"{err}. Nothing was saved.", translation or comment)
         if isinstance(outcome, Conflict):
             return page("conflict.html.j2", 409, locale=locale, slug=slug, id=wanted, action=action,
                         disk=outcome.disk, base=entry_print(outcome.disk) if outcome.disk else "",
@@ -472,7 +475,8 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
                         translation=translation, comment=comment, filters=chosen,
                         catalog=config.display(config.catalog_path(locale, slug)))
         if problem:
-            return page("refused.html.j2", 400, message=problem + ". Nothing was saved; go back to try again.")
+            return refuse(400, problem[:1].upper() + problem[1:] + ". Nothing was saved; go back to try again.",
+                          translation if action != "comment" else comment)
         message = ({"save": "saved", "approve": "approved", "comment": "commented"}[action]
                    if outcome.changed else "unchanged")
         return flask.redirect(flask.url_for("strings", locale=locale, done=wanted, msg=message,

@@ -580,3 +580,22 @@ def test_a_save_gives_up_on_a_held_lock_and_writes_nothing(review_project: Path)
             save_entry(config, "es", "carfilzomib", entry_id(target), entry_print(target),
                        lambda e: setattr(e, "msgstr", "No"), wait=0.2)
     assert po.read_bytes() == before
+
+
+def test_a_refused_save_shows_the_reviewers_text_and_writes_nothing(server: Server, review_project: Path):
+    po = review_project / PO.format("carfilzomib")
+    page = server.request("GET", "/review/es/?sheet=carfilzomib").text
+    form = dict(re.findall(r'name="(id|base)" value="([^"]*)"', page)[:2], action="approve",
+                translation="Mi <b>corrección</b>")
+    before = po.read_bytes()
+    answer = server.request("POST", "/review/es/carfilzomib/entry", form, {"Origin": server.base})
+    assert answer.status == 400 and "Enter your name" in answer.text  # no reviewer name yet
+    assert "Mi &lt;b&gt;corrección&lt;/b&gt;" in answer.text
+    # A PO file broken by hand meanwhile: named with its line, nothing written, the text kept.
+    po.write_bytes(before + b'\nmsgid "broken\n')
+    broken = po.read_bytes()
+    form["action"] = "save"
+    answer = server.request("POST", "/review/es/carfilzomib/entry", form, {"Origin": server.base})
+    assert answer.status == 500 and re.search(r"carfilzomib\.po:\d+: broken PO file", answer.text)
+    assert "Mi &lt;b&gt;corrección&lt;/b&gt;" in answer.text
+    assert po.read_bytes() == broken
