@@ -354,18 +354,22 @@ def _type(row, text: str) -> None:
     area.send_keys(text)
 
 
-def _click(driver, row, css: str) -> None:
+def _click(driver, element, css: str | None = None) -> None:
+    """Click a button and wait for the page it leads to (POST, redirect, GET)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    row.find_element(By.CSS_SELECTOR, css).click()
+    old = driver.find_element(By.TAG_NAME, "html")
+    (element.find_element(By.CSS_SELECTOR, css) if css else element).click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
     _wait_loaded(driver)
 
 
 def _wait_loaded(driver) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    time.sleep(0.2)
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def _result(driver) -> str:
@@ -386,15 +390,13 @@ def test_a_reviewer_filters_corrects_approves_and_comments(server: Server, brows
     # Asked once for a name, kept in a cookie.
     name = browser.find_element(By.ID, "reviewer-name")
     name.send_keys("Ana Ruiz, RN")
-    browser.find_element(By.ID, "reviewer-set").click()
-    _wait_loaded(browser)
+    _click(browser, browser.find_element(By.ID, "reviewer-set"))
     assert browser.find_element(By.ID, "reviewer-name").get_attribute("value") == "Ana Ruiz, RN"
 
     # Filter: carfilzomib's fuzzy strings only.
     Select(browser.find_element(By.ID, "filter-sheet")).select_by_value("carfilzomib")
     Select(browser.find_element(By.ID, "filter-status")).select_by_value("fuzzy")
-    browser.find_element(By.ID, "filter-apply").click()
-    _wait_loaded(browser)
+    _click(browser, browser.find_element(By.ID, "filter-apply"))
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.entry")
     shown = {row.find_element(By.CSS_SELECTOR, ".english").text for row in rows}
     fuzzy = {e.msgid for e in polib.pofile(str(po)) if e.fuzzy and e.msgstr}
@@ -490,8 +492,7 @@ def test_a_concurrent_edit_shows_a_conflict_and_loses_neither_text(server: Serve
     assert po.read_text() == saved_by_translator  # nothing written
 
     # The reviewer decides for their text, on purpose; the translator's other edit stays.
-    browser.find_element(By.CSS_SELECTOR, "form.resolve button.keep-mine").click()
-    _wait_loaded(browser)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "form.resolve button.keep-mine"))
     only_entry_changed(saved_by_translator, po.read_text(), "FDA Approved")
     assert entry(review_project, "carfilzomib", "FDA Approved").msgstr == "Aprobado por la FDA (EE. UU.)"
     assert entry(review_project, "carfilzomib", "Yes").msgstr == "Sí."
