@@ -427,7 +427,8 @@ def _serve_review(config: Config, args) -> int:
     """``l10n review --serve``: the review page as a local web app, until Ctrl-C."""
     from . import serve
 
-    server = serve.serve(config, _locales(config, args), args.host or "127.0.0.1", args.port)
+    sheets = tuple(path.stem for path in workflow.select_sources(config, args.sheets)) if args.sheets else ()
+    server = serve.serve(config, _locales(config, args), args.host or "127.0.0.1", args.port, sheets=sheets)
     if args.host and args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"review: warning: listening on {args.host}: anyone who can reach it and has the token "
               "can change translations", file=sys.stderr)

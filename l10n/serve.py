@@ -311,11 +311,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[], int],
-             allowed_hosts: tuple[str, ...] | None = ("127.0.0.1", "localhost")):
+             allowed_hosts: tuple[str, ...] | None = ("127.0.0.1", "localhost"), only: tuple[str, ...] = ()):
     """The Flask app over the project; ``port_of`` gives the port it is served on (known after binding).
 
     ``allowed_hosts``: the names a request's Host header may give (None: any,
-    for a server told to listen on every address).
+    for a server told to listen on every address).  ``only``: the sheets
+    (slugs) to show; default all.
     """
     import flask
     from werkzeug.exceptions import HTTPException
@@ -323,7 +324,11 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
     app = flask.Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # a form with one string and a comment; nothing near this
     env = _environment()
-    slugs = lambda: {p.stem: p for p in config.sources()}  # noqa: E731  (read per request: sheets come and go)
+    def sources() -> list[Path]:  # read per request: sheets come and go while it runs
+        return [p for p in config.sources() if not only or p.stem in only]
+
+    def slugs() -> dict[str, Path]:
+        return {p.stem: p for p in sources()}
 
     def cookie_name() -> str:
         return f"l10n_review_token_{port_of()}"  # cookies ignore ports: two servers must not share one
@@ -414,7 +419,7 @@ def make_app(config: Config, locales: list[str], token: str, port_of: Callable[[
         chosen = filters(flask.request.args)
         done = flask.request.args.get("done", "")
         message = flask.request.args.get("msg", "")
-        everything = config.sources()
+        everything = sources()
         sheets, failures = read(locale, [p for p in everything if not chosen["sheet"] or p.stem == chosen["sheet"]])
         shown = []
         for sheet in sheets:
@@ -503,8 +508,11 @@ class Server:
 
 
 def serve(config: Config, locales: list[str], host: str = "127.0.0.1", port: int = 0,
-          token: str | None = None) -> Server:
-    """Bind the review server (port 0: a free one) and return it, not yet serving."""
+          token: str | None = None, sheets: tuple[str, ...] = ()) -> Server:
+    """Bind the review server (port 0: a free one) and return it, not yet serving.
+
+    ``sheets``: the slugs of the sheets to review (default: all).
+    """
     import waitress
 
     if not locales:
@@ -517,7 +525,7 @@ def serve(config: Config, locales: list[str], host: str = "127.0.0.1", port: int
         hosts = None  # asked for by name: every address, so any name of this machine
     else:
         hosts = (host, "127.0.0.1", "localhost")
-    app = make_app(config, locales, token, lambda: bound["port"], hosts)
+    app = make_app(config, locales, token, lambda: bound["port"], hosts, tuple(sheets))
     server = waitress.create_server(app, host=host, port=port, threads=4, ident="l10n")
     bound["port"] = server.effective_port
     shown = f"[{host}]" if ":" in host else host

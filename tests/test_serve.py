@@ -42,7 +42,7 @@ DRAFTS = {
     "[Daratumumab][1]": ("[Daratumumab][1]", "changed"),
 }
 REVIEWED = {"Kyprolis": "Kyprolis"}  # a translator's reviewed string: not fuzzy, filtered out
-OTHER_SHEET = {"Yes": ("Sí", "machine")}  # bortezomib: a fuzzy string of another sheet, filtered out
+OTHER_SHEET = {"Yes": ("Sí", "machine")}  # ixazomib-citrate: a fuzzy string of another sheet, filtered out
 PAYLOAD = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2; alert('x')\">"
 
 
@@ -67,7 +67,7 @@ def review_project(project: Path) -> Path:
     run_l10n(project, "extract", check=True)
     run_l10n(project, "update", "--locale", "es", check=True)
     draft(project / PO.format("carfilzomib"), {**DRAFTS, **REVIEWED})
-    draft(project / PO.format("bortezomib"), OTHER_SHEET)
+    draft(project / PO.format("ixazomib-citrate"), OTHER_SHEET)
     return project
 
 
@@ -119,7 +119,7 @@ class Server:
 
 @pytest.fixture
 def server(review_project: Path):
-    running = Server(review_project)
+    running = Server(review_project, "carfilzomib", "ixazomib-citrate.md")
     yield running
     running.stop()
 
@@ -269,6 +269,9 @@ def test_other_hosts_and_origins_are_refused(server: Server, review_project: Pat
     assert server.request("POST", target, form, {"Origin": "http://evil.example"}).status == 403
     assert server.request("POST", target, form, {"Sec-Fetch-Site": "cross-site"}).status == 403
     assert server.request("POST", target, form, {"Origin": "null"}).status == 403
+    # Another server on this machine is same-site (cookies ignore ports), not same-origin.
+    other_port = {"Origin": f"http://127.0.0.1:{server.port + 1}", "Sec-Fetch-Site": "same-site"}
+    assert server.request("POST", target, form, other_port).status == 403
     assert server.request("POST", target, form).status == 403  # neither header: not from the page
     assert _snapshot(review_project) == before
     ok = server.request("POST", target, form, {"Origin": server.base, "Sec-Fetch-Site": "same-origin"})
@@ -283,6 +286,7 @@ def test_other_hosts_and_origins_are_refused(server: Server, review_project: Pat
     "/review/..%2Fes/carfilzomib/patient",
     "/review/fr/carfilzomib/patient",  # a locale of the project not being served
     "/review/es/nosuchsheet/patient",
+    "/review/es/bortezomib/patient",  # a sheet of the project, but not one the server was started for
 ])
 def test_files_outside_the_project_lists_are_refused(server: Server, path: str):
     response = server.request("GET", path)
@@ -393,6 +397,8 @@ def test_a_reviewer_filters_corrects_approves_and_comments(server: Server, brows
     _click(browser, browser.find_element(By.ID, "reviewer-set"))
     assert browser.find_element(By.ID, "reviewer-name").get_attribute("value") == "Ana Ruiz, RN"
 
+    assert browser.find_elements(By.ID, "sheet-ixazomib-citrate")  # unfiltered: every sheet served
+
     # Filter: carfilzomib's fuzzy strings only.
     Select(browser.find_element(By.ID, "filter-sheet")).select_by_value("carfilzomib")
     Select(browser.find_element(By.ID, "filter-status")).select_by_value("fuzzy")
@@ -402,7 +408,9 @@ def test_a_reviewer_filters_corrects_approves_and_comments(server: Server, brows
     fuzzy = {e.msgid for e in polib.pofile(str(po)) if e.fuzzy and e.msgstr}
     assert shown == fuzzy == set(DRAFTS)
     assert {row.get_attribute("data-state") for row in rows} == {"machine", "memory", "changed"}
-    assert browser.find_elements(By.ID, "sheet-bortezomib") == []
+    assert browser.find_elements(By.ID, "sheet-ixazomib-citrate") == []
+    options = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "filter-sheet")).options]
+    assert options == ["", "carfilzomib", "ixazomib-citrate"]  # the sheets named on the command line
 
     # Correct one: first a slip the checks catch at once (the link lost), then right.
     text = po.read_text()
