@@ -59,8 +59,14 @@ from .stats import FUZZY, STATUSES, read_sheets, entry_status
 
 __all__ = [
     "STATES",
+    "LOCK_WAIT",
     "Item",
+    "Sheet",
     "Conflict",
+    "Saved",
+    "Server",
+    "state_of",
+    "comments_of",
     "entry_id",
     "entry_print",
     "replace_entry",

@@ -608,3 +608,30 @@ def test_a_refused_save_shows_the_reviewers_text_and_writes_nothing(server: Serv
     assert answer.status == 500 and re.search(r"carfilzomib\.po:\d+: broken PO file", answer.text)
     assert "Mi &lt;b&gt;corrección&lt;/b&gt;" in answer.text
     assert po.read_bytes() == broken
+
+
+def test_approvals_and_comments_survive_update_and_msgcat(server: Server, review_project: Path):
+    po = review_project / PO.format("carfilzomib")
+    page = server.request("GET", "/review/es/?sheet=carfilzomib&status=machine").text
+    forms = dict(re.findall(r'<tr class="entry[^"]*" id="e-([0-9a-f]+)".*?name="base" value="([0-9a-f]+)"', page, re.S))
+    yes = entry_id(polib.POEntry(msgid="Yes"))
+    who = {"Cookie": f"l10n_review_token_{server.port}={server.token}; l10n_reviewer=Luis%20P%C3%A9rez",
+           "Origin": server.base}
+    answer = server.request("POST", "/review/es/carfilzomib/entry",
+                            {"id": yes, "base": forms[yes], "action": "approve", "translation": "Sí"}, who)
+    assert answer.status == 303
+    page = server.request("GET", "/review/es/?sheet=carfilzomib").text
+    base = dict(re.findall(r'<tr class="entry[^"]*" id="e-([0-9a-f]+)".*?name="base" value="([0-9a-f]+)"', page, re.S))
+    answer = server.request("POST", "/review/es/carfilzomib/entry",
+                            {"id": yes, "base": base[yes], "action": "comment", "comment": "ok for the leaflet"}, who)
+    assert answer.status == 303
+    approved = entry(review_project, "carfilzomib", "Yes")
+    assert approval(approved) == ("Luis Pérez", approved.tcomment.split(" on ")[1][:10])
+
+    run_l10n(review_project, "update", "--locale", "es", check=True)
+    merged = subprocess.run([require_tool("msgcat"), str(po)], capture_output=True, text=True, check=True).stdout
+    for catalog in (polib.pofile(str(po)), polib.pofile(merged)):
+        kept = catalog.find("Yes")
+        assert approval(kept) is not None and approval(kept).reviewer == "Luis Pérez"
+        assert "l10n: comment by Luis Pérez on" in kept.tcomment and kept.tcomment.endswith("ok for the leaflet")
+    msgfmt_check(po)
