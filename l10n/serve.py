@@ -50,6 +50,7 @@ import polib
 
 from . import pofile
 from .approval import Approval, approval, approve, withdraw
+from .catalog import parse_catalog
 from .config import Config
 from .errors import CatalogError, L10nError
 from .files import read_text, write_text_atomic
@@ -122,7 +123,7 @@ def replace_entry(text: str, path: str, wanted: str, new: polib.POEntry) -> str:
     entry; the blank lines after it stay.  The result is read back and must
     hold the same entries with only that one changed, or CatalogError.
     """
-    catalog = pofile.parse(text, path)
+    catalog = parse_catalog(text, path)
     old = _find(catalog, wanted)
     if old is None:
         raise CatalogError("the string is no longer in this PO file", path)
@@ -132,9 +133,12 @@ def replace_entry(text: str, path: str, wanted: str, new: polib.POEntry) -> str:
     begin = lines[old.linenum - 1]
     end = lines[later[0] - 1] if later else len(text)
     block = text[begin:end]
-    tail = re.search(r"(?:(?<=\n)(?:[ \t]*\n)*)?\Z", block)
-    result = text[:begin] + _entry_text(new) + block[tail.start():] + text[end:]
-    _verify(catalog, pofile.parse(result, path), wanted, new, path)
+    tail = re.search(r"(?:(?<=\n)(?:[ \t\r]*\n)*)?\Z", block)
+    lines_of_new = _entry_text(new)
+    if "\r\n" in block:  # a file saved with Windows line ends keeps them
+        lines_of_new = lines_of_new.replace("\n", "\r\n")
+    result = text[:begin] + lines_of_new + block[tail.start():] + text[end:]
+    _verify(catalog, parse_catalog(result, path), wanted, new, path)
     return result
 
 
@@ -217,7 +221,7 @@ def save_entry(config: Config, locale: str, slug: str, wanted: str, base: str,
     shown = config.display(path)
     with project_lock(config.root, "review --serve", wait=wait):
         text = read_text(path, shown)
-        catalog = pofile.parse(text, shown)
+        catalog = parse_catalog(text, shown)
         disk = _find(catalog, wanted)
         if disk is None or not hmac.compare_digest(entry_print(disk), base):
             return Conflict(disk)

@@ -635,3 +635,16 @@ def test_approvals_and_comments_survive_update_and_msgcat(server: Server, review
         assert approval(kept) is not None and approval(kept).reviewer == "Luis Pérez"
         assert "l10n: comment by Luis Pérez on" in kept.tcomment and kept.tcomment.endswith("ok for the leaflet")
     msgfmt_check(po)
+
+
+def test_replace_entry_keeps_windows_line_ends(tmp_path: Path):
+    text = WRAPPED.replace("\n", "\r\n")
+    catalog = pofile.parse(text, "x.po")
+    target = next(e for e in catalog if e.msgid == "Call your doctor.")
+    edited = polib.POEntry(msgid=target.msgid, msgstr="Llame a su médico o farmacéutico.", comment=target.comment)
+    result = replace_entry(text, "x.po", entry_id(target), edited)
+    assert result.count("\n") == result.count("\r\n") == text.count("\r\n")
+    assert result.replace("Llame a su médico o farmacéutico.", "Llame a su médico.") == text
+    path = tmp_path / "x.po"
+    path.write_bytes(result.encode("utf-8"))
+    msgfmt_check(path)
