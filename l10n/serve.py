@@ -536,7 +536,10 @@ def serve(config: Config, locales: list[str], host: str = "127.0.0.1", port: int
     else:
         hosts = (host, "127.0.0.1", "localhost")
     app = make_app(config, locales, token, lambda: bound["port"], hosts, tuple(sheets))
-    server = waitress.create_server(app, host=host, port=port, threads=4, ident="l10n")
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=4, ident="l10n")
+    except OSError as err:  # the port is taken, or the address is not this machine's
+        raise L10nError(f"cannot listen on {host} port {port}: {err.strerror or err}") from None
     bound["port"] = server.effective_port
     shown = f"[{host}]" if ":" in host else host
     return Server(f"http://{shown}:{server.effective_port}/?token={token}", server.run, server.close)

@@ -312,10 +312,13 @@ def test_the_server_refuses_to_start_on_a_port_in_use(review_project: Path):
     busy.bind(("127.0.0.1", 0))
     busy.listen()
     try:
-        done = run_l10n(review_project, "review", "--serve", "--port", str(busy.getsockname()[1]))
+        done = subprocess.run(  # with a timeout: were the port not refused, it would serve forever
+            [sys.executable, "-m", "l10n", "-C", str(review_project), "review", "--serve", "--port",
+             str(busy.getsockname()[1])], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     finally:
         busy.close()
-    assert done.returncode != 0
+    assert done.returncode == 1 and "cannot listen on 127.0.0.1 port" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # -- in the browser ----------------------------------------------------------------------------
