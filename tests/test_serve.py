@@ -363,13 +363,21 @@ def _type(row, text: str) -> None:
 
 def _click(driver, element, css: str | None = None) -> None:
     """Click a button and wait for the page it leads to (POST, redirect, GET)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     (element.find_element(By.CSS_SELECTOR, css) if css else element).click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+
+    def gone(_) -> bool:
+        try:
+            old.tag_name
+            return False
+        except WebDriverException:  # stale; or, mid-navigation, "node does not belong to the document"
+            return True
+
+    WebDriverWait(driver, 60).until(gone)
     _wait_loaded(driver)
 
 
