@@ -420,6 +420,8 @@ def cmd_review(config: Config, args) -> int:
 
     from . import review
 
+    if args.serve:
+        return _serve_review(config, args)
     folder = Path(args.output) if args.output else config.root / config.build_dir / "review"
     report = workflow.Report()
     for locale in _locales(config, args):
@@ -432,6 +434,25 @@ def cmd_review(config: Config, args) -> int:
         report.lines.append(f"{config.display(target)}: {len(states)} sheets, {problems} QA problems shown"
                             + ("" if changed else " (unchanged)") + f"; open file://{target.resolve()}")
     return _report(args, report, "review")
+
+
+def _serve_review(config: Config, args) -> int:
+    """``l10n review --serve``: the review page as a local web app, until Ctrl-C."""
+    from . import serve
+
+    sheets = tuple(path.stem for path in workflow.select_sources(config, args.sheets)) if args.sheets else ()
+    server = serve.serve(config, _locales(config, args), args.host or "127.0.0.1", args.port, sheets=sheets)
+    if args.host and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"review: warning: listening on {args.host}: anyone who can reach it and has the token "
+              "can change translations", file=sys.stderr)
+    print(f"review: serving at {server.url}  (Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # the way to stop it; every save is already complete on disk
+        print("review: stopped")
+    finally:
+        server.close()
+    return EXIT_OK
 
 
 def _format_argument(parser: argparse.ArgumentParser, human: str) -> None:
@@ -458,10 +479,16 @@ COMMANDS.update({
         cmd_review,
         "write an HTML review page per locale: English and translation side by side, status, QA problems, "
         "and the sheet as a patient would read it",
-        "l10n review --locale es      # -> build/review/es.html; open it in a browser",
+        "l10n review --locale es      # -> build/review/es.html; open it in a browser\n"
+        "  l10n review --serve          # a local web app: filter, correct, approve, comment",
         lambda p: (
             _locale_argument(p),
             p.add_argument("-o", "--output", metavar="DIR", help="folder for <locale>.html (default: build/review)"),
+            p.add_argument("--serve", action="store_true",
+                           help="serve the review page as a local web app where reviewers correct, approve "
+                                "and comment (127.0.0.1, random port, access token in the printed URL)"),
+            p.add_argument("--host", help="address to listen on with --serve (default: 127.0.0.1 only)"),
+            p.add_argument("--port", type=int, default=0, help="port for --serve (default: a free one)"),
             _sheets_argument(p),
         ),
     ),
