@@ -83,7 +83,15 @@ def parse_post_edit(text: str, path: str) -> list[Rule]:
 
 
 def post_edit(text: str, rules: Iterable[Rule]) -> str:
-    """Apply every rule in order, then tidy the spaces a deletion may leave."""
+    """Apply every rule in order, then tidy the spaces a deletion may leave.
+
+    A text that started with a capital still does (a rule's replacement is
+    written in lower case).
+    """
+    edited = text
     for rule in rules:
-        text = rule.apply(text)
-    return re.sub(r" {2,}", " ", text).strip()
+        edited = rule.apply(edited)
+    edited = re.sub(r" {2,}", " ", edited).strip()
+    if text[:1].isupper() and edited[:1].islower():
+        edited = edited[:1].upper() + edited[1:]
+    return edited
