@@ -19,7 +19,9 @@ is a comment)::
   analysis, so transfer can place and inflect it.
 * ``spanish`` is the lemma and the tags that replace the same number of
   leading tags of the candidate; the rest (number, tense) is kept, so
-  transfer still makes articles and adjectives agree.  ``=`` keeps the English
+  transfer still makes articles and adjectives agree.  The candidate's fixed
+  gender (``<m>``, ``<f>``, ``<mf>``) goes: the entry's lemma brings its own
+  (``inmunitario<adj>`` agrees, ``grave<adj><mf>`` does not change).  ``=`` keeps the English
   word untranslated (an acronym such as CAR).
 * ``example`` and ``expect``: an English sentence and a piece of text its
   translation must contain (``tests/test_domain_wordchoice.py`` runs each one
@@ -45,6 +47,7 @@ COLUMNS = ("english", "spanish", "example", "expect", "reason")
 _ANALYSIS = re.compile(r"^(\*?)([^<>*]+?)((?:<[^<>]+>)*)$")
 _UNIT = re.compile(r"\^((?:\\.|[^$\\])*)\$")
 _SLASH = re.compile(r"(?<!\\)/")
+_GENDERS = {"m", "f", "mf", "nt"}  # fixed genders; GD ("to be decided by transfer") stays
 
 
 class WordChoiceError(L10nError):
@@ -150,6 +153,7 @@ def _rewrite(body: str, choices: Iterable[Choice]) -> str | None:
         first = candidates[0] if candidates else ""
         model = _ANALYSIS.match(first)
         rest = _tags(model.group(3))[len(choice.target_tags):] if model else tags[len(choice.tags):]
+        rest = tuple(t for t in rest if t not in _GENDERS)  # the entry's lemma brings its own gender
         target = _cap(model.group(2) if model else lemma, choice.target)
         return f"^{source}/{target}" + "".join(f"<{t}>" for t in choice.target_tags + rest) + "$"
     return None
