@@ -24,6 +24,7 @@ label), so a second run calls no engine.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence
 
@@ -70,8 +71,11 @@ class Draft:
 @dataclass
 class _Plan:
     request: Request
+    terms: dict[str, str | None]  # every protected term, generic names with their Spanish form
+    renamed: set[str]  # terms whose value is a Spanish generic name
+    found: list[str]  # the protected terms' literals in the source, in order
     attempts: list[Masked] = field(default_factory=list)
-    forced: dict[str, str] = field(default_factory=dict)  # English term found -> required translation
+    complete: list[bool] = field(default_factory=list)  # per attempt: every term masked
 
 
 def spanish_name(name: str) -> str | None:
@@ -101,32 +105,45 @@ def _mentioned_names(text: str) -> list[str]:
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
+# Words Title Case leaves in lower case.
+_MINOR = {"a", "an", "the", "and", "but", "or", "nor", "for", "of", "on", "in", "at", "to", "by", "with", "from",
+          "as", "into", "than", "via", "vs"}
+
+
+def _lower_word(word: str) -> str:
+    """``Related`` -> ``related``, ``T-Cell`` -> ``T-cell``; acronyms (``CAR``, ``mRNA``) stay."""
+    parts = word.split("-")
+    return "-".join(p.lower() if len(p) > 1 and p[0].isupper() and p[1:].islower() else p for p in parts)
+
+
 def sentence_case_english(text: str, keep: Sequence[str] = ()) -> str:
     """A Title Case heading as an English sentence: capitals kept only on the first word, acronyms and names.
 
     >>> sentence_case_english("More About __1__ and Related Resources")
     'More about __1__ and related resources'
-    >>> sentence_case_english("Find Clinical Trials for CAR T-Cell Therapy", ["T-Cell"])
-    'Find clinical trials for CAR T-Cell therapy'
+    >>> sentence_case_english("__2__ Accepting Patients")
+    '__2__ accepting patients'
+    >>> sentence_case_english("Find Clinical Trials for CAR T-Cell Therapy for Ciltacabtagene Autoleucel",
+    ...                       ["ciltacabtagene autoleucel"])
+    'Find clinical trials for CAR T-cell therapy for Ciltacabtagene Autoleucel'
     """
-    kept = {k.lower() for k in keep}
-    first = True
+    kept = {w.lower() for k in keep for w in _WORD.findall(k)}
+    start = len(text) - len(text.lstrip(" *_[(\"'"))
 
     def word(match: re.Match) -> str:
-        nonlocal first
         w = match.group()
-        was_first, first = first, False
-        if was_first or w.lower() in kept or not w[:1].isupper() or any(c.isupper() for c in w[1:]):
+        if match.start() == start or w.lower() in kept:
             return w
-        return w.lower()
+        return _lower_word(w)
 
     return _WORD.sub(word, text)
 
 
 def _title_cased(text: str) -> bool:
-    """Most words of three letters or more start with a capital: a Title Case heading."""
-    words = [w for w in _WORD.findall(TOKEN.sub("", text)) if len(w) > 3]
-    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    """Every word of three letters or more, but the small ones, starts with a capital; two are not acronyms."""
+    words = [w for w in _WORD.findall(TOKEN.sub("", text)) if len(w) >= 3 and w.lower() not in _MINOR]
+    return (len(words) >= 2 and all(w[0].isupper() for w in words)
+            and sum(1 for w in words if not w.isupper()) >= 2)
 
 
 def sentence_case(text: str) -> str:
@@ -137,9 +154,10 @@ def sentence_case(text: str) -> str:
     return text[: found.start()] + found.group().upper() + text[found.end() :]
 
 
-def _shields(protection: Protection, text: str, stages: Stages) -> tuple[Protection, Protection, dict[str, str]]:
-    """(the first attempt's protection, the full one, the forced terms found in ``text``)."""
+def _terms(protection: Protection, text: str, stages: Stages) -> tuple[dict[str, str | None], set[str]]:
+    """The protected terms for ``text``: the sheet's, the drug names it mentions, generic names in Spanish."""
     terms = dict(protection.terms)
+    renamed: set[str] = set()
     if stages.names:
         for name in _mentioned_names(text):
             terms.setdefault(name.lower(), None)
@@ -148,40 +166,89 @@ def _shields(protection: Protection, text: str, stages: Stages) -> tuple[Protect
                 spanish = spanish_name(term)
                 if spanish:
                     terms[term] = spanish
-    renamed = {t for t, v in terms.items() if v is not None and v != protection.terms.get(t)}
-    full = Protection(terms)
-    pattern = full.pattern()
-    forced: dict[str, str] = {}
-    if pattern is not None:
-        for found in pattern.finditer(text):
-            key = found.group().lower()
-            if terms.get(key) is not None and key not in renamed:
-                forced[key] = terms[key]
-    light = Protection({t: v for t, v in terms.items() if v is None or t in renamed})
-    return (light if stages.needed_masks else full), full, forced
+                    renamed.add(term)
+    return terms, renamed
 
 
 def full_protection(protection: Protection, text: str, stages: Stages = Stages()) -> Protection:
     """Every mask ``text`` may need, with generic names in Spanish: for strings made only of protected terms."""
-    return _shields(protection, text, stages)[1]
+    return Protection(_terms(protection, text, stages)[0])
+
+
+def _masked(plan: _Plan, shield: Protection, stages: Stages) -> Masked:
+    """``text`` masked with ``shield``; Title Case pieces as English sentences (see the module docstring)."""
+    masked = mask(plan.request.text, shield)
+    if not stages.headings:
+        return masked
+    keep = [t for t, v in plan.terms.items() if v is None or t in plan.renamed]
+    pieces, slots = list(masked.pieces), dict(masked.slots)
+    for index, piece in enumerate(masked.pieces):
+        if not _title_cased(piece):
+            continue
+        pieces[index] = sentence_case_english(piece, keep)
+        # A required translation inside the sentence follows it ("Find __2__" -> "Encuentre estudios clínicos").
+        for found in TOKEN.finditer(pieces[index]):
+            slot = slots[int(found.group(1))]
+            term = slot.literal.lower()
+            if found.start() > 0 and slot.child < 0 and plan.terms.get(term) and term not in plan.renamed:
+                slots[int(found.group(1))] = replace(slot, value=slot.value[:1].lower() + slot.value[1:])
+    return replace(masked, pieces=tuple(pieces), slots=slots)
 
 
 def _plan(request: Request, stages: Stages) -> _Plan:
-    plan = _Plan(request)
-    light, full, plan.forced = _shields(request.protection, request.text, stages)
-    for shield in (light, full) if light is not full else (full,):
-        masked = mask(request.text, shield)
-        if request.heading and stages.headings and _title_cased(masked.pieces[0]):
-            keep = [k for k, v in shield.terms.items() if v is None]
-            masked = replace(masked, pieces=tuple(sentence_case_english(p, keep) for p in masked.pieces))
-        if not plan.attempts or masked.pieces != plan.attempts[-1].pieces:
-            plan.attempts.append(masked)
+    terms, renamed = _terms(request.protection, request.text, stages)
+    pattern = Protection(terms).pattern()
+    found = [m.group() for m in pattern.finditer(request.text)] if pattern is not None else []
+    plan = _Plan(request, terms, renamed, found)
+    # First attempt: mask only what is always masked (links, code, numbers); the terms are checked afterwards.
+    plan.attempts.append(_masked(plan, Protection({}) if stages.needed_masks else Protection(terms), stages))
+    plan.complete.append(not stages.needed_masks or not found)
     return plan
 
 
-def _missing(text: str, forced: Mapping[str, str]) -> list[str]:
-    low = text.lower()
-    return [term for term, translation in forced.items() if translation.lower() not in low]
+def _failed_terms(plan: _Plan, text: str) -> set[str]:
+    """The protected terms the draft did not keep (a name changed, a required translation missing)."""
+    failed: set[str] = set()
+    for literal, count in Counter(plan.found).items():
+        key = literal.lower()
+        value = plan.terms.get(key)
+        if value is None or key in plan.renamed:
+            if text.count(literal) < count:  # a name must come back letter for letter
+                failed.add(key)
+        elif text.lower().count(value.lower()) < count:
+            failed.add(key)
+    return failed
+
+
+def _renamed(plan: _Plan, text: str) -> str:
+    """Generic names that came back in English, in their Spanish form (capitalised like the English)."""
+    for literal in dict.fromkeys(plan.found):
+        key = literal.lower()
+        if key in plan.renamed:
+            text = re.sub(r"(?<![\w-])" + re.escape(literal) + r"(?![\w-])",
+                          lambda m: _match_case(m.group(), plan.terms[key]), text)
+    return text
+
+
+def _after_names(plan: _Plan, text: str) -> str:
+    """Undo the capital an engine gives the word after a sentence-initial name it does not know.
+
+    Apertium capitalises the first word it translates ("Bortezomib Está aprobado")
+    when the name before it is left as it is.
+    """
+    for literal in dict.fromkeys(plan.found):
+        after = re.search(re.escape(literal) + r" ([a-z])", plan.request.text)
+        if after and text.startswith(literal + " "):
+            rest = text[len(literal) + 1 :]
+            if rest[:1].isupper() and rest[1:2].islower():
+                text = f"{literal} {rest[:1].lower()}{rest[1:]}"
+    return text
+
+
+def _match_case(found: str, replacement: str) -> str:
+    if found[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
 
 
 def _translate(engine: Engine, pieces: list[str], cache, batch: int, totals, warnings, progress) -> dict[str, str]:
@@ -207,7 +274,12 @@ def _translate(engine: Engine, pieces: list[str], cache, batch: int, totals, war
     return done
 
 
-def _finish(plan: _Plan, masked: Masked, outputs: Mapping[str, str]) -> Draft:
+def _kept_values(masked: Masked) -> Counter:
+    return Counter(slot.value for slot in masked.slots.values() if slot.child < 0 and slot.value.strip())
+
+
+def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, str]) -> Draft:
+    """Restore one attempt and check it can go into the sheet."""
     pieces = []
     for index, piece in enumerate(masked.pieces):
         if not masked.needs_engine(index):
@@ -220,6 +292,12 @@ def _finish(plan: _Plan, masked: Masked, outputs: Mapping[str, str]) -> Draft:
         text = restore(masked, pieces)
     except MaskError as err:
         return Draft(problem="engine lost a mask", detail=err.message)
+    text = _renamed(plan, _after_names(plan, text))
+    edited = engine.post_edit(text)
+    # The engine's rules see the whole sentence now; they may fix words, never what a mask kept.
+    kept = _kept_values(masked)
+    if edited != text and all(edited.count(v) >= text.count(v) for v in kept):
+        text = edited
     if plan.request.heading:
         text = sentence_case(text)
     if not text.strip():
@@ -241,8 +319,6 @@ def machine_drafts(engine: Engine, requests: Sequence[Request], cache=None, batc
     ``remember(label, {text: output})``; ``totals`` (a Counter) gets
     ``engine calls`` and ``engine cache hits``; ``warnings`` gets engine errors.
     """
-    from collections import Counter
-
     totals = totals if totals is not None else Counter()
     warnings = warnings if warnings is not None else []
     drafts: list[Draft | None] = [None] * len(requests)
@@ -252,24 +328,30 @@ def machine_drafts(engine: Engine, requests: Sequence[Request], cache=None, batc
             plans.append((i, _plan(request, stages)))
         except MaskError as err:
             drafts[i] = Draft(problem="cannot be masked", detail=err.message)
+    # Up to three rounds: masks only where needed; then also the terms the draft lost; then every term.
+    # A draft that lost a protected term is never used: only the round with every term masked
+    # (where restore() guarantees them) is taken as it is.
     attempt = 0
     while plans:
-        live = [(i, p) for i, p in plans if attempt < len(p.attempts)]
-        if not live:
-            break
-        outputs = _translate(engine, [x for _, p in live for x in p.attempts[attempt].engine_pieces],
+        outputs = _translate(engine, [x for _, p in plans for x in p.attempts[attempt].engine_pieces],
                              cache, batch, totals, warnings, progress)
         retry = []
-        for i, plan in live:
-            draft = _finish(plan, plan.attempts[attempt], outputs)
-            earlier = drafts[i]
-            if draft.text is not None and not _missing(draft.text, plan.forced):
+        for i, plan in plans:
+            draft = _finish(engine, plan, plan.attempts[attempt], outputs)
+            complete = plan.complete[attempt]
+            failed = _failed_terms(plan, draft.text) if draft.text is not None and not complete else set()
+            if draft.text is not None and not failed:
                 drafts[i] = draft
                 continue
-            if draft.text is not None or earlier is None:
-                drafts[i] = draft  # the best so far; a later attempt may do better
-            if attempt + 1 < len(plan.attempts):
-                retry.append((i, plan))
+            if drafts[i] is None or draft.text is None:
+                drafts[i] = draft if draft.text is None else Draft(
+                    problem="engine changed a protected term", detail=", ".join(sorted(failed)))
+            if complete or attempt >= 2:
+                continue
+            shield = {t: plan.terms[t] for t in failed} if attempt == 0 and failed else dict(plan.terms)
+            plan.attempts.append(_masked(plan, Protection(shield), stages))
+            plan.complete.append(shield == plan.terms)
+            retry.append((i, plan))
         plans = retry
         attempt += 1
     return [d if d is not None else Draft(problem="engine failed") for d in drafts]

@@ -85,8 +85,8 @@ def parse_post_edit(text: str, path: str) -> list[Rule]:
 def post_edit(text: str, rules: Iterable[Rule]) -> str:
     """Apply every rule in order, then tidy the spaces a deletion may leave.
 
-    A text that started with a capital still does (a rule's replacement is
-    written in lower case).
+    A text that started with a capital still does, and so does every sentence
+    in it (a rule's replacement is written in lower case).
     """
     edited = text
     for rule in rules:
@@ -94,4 +94,5 @@ def post_edit(text: str, rules: Iterable[Rule]) -> str:
     edited = re.sub(r" {2,}", " ", edited).strip()
     if text[:1].isupper() and edited[:1].islower():
         edited = edited[:1].upper() + edited[1:]
-    return edited
+    # A sentence a rule now starts in lower case ("... tratamiento. se usa") gets its capital back.
+    return re.sub(r"(?<=[.!?] )[a-záéíóúñ]", lambda m: m.group().upper(), edited)

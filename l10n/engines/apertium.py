@@ -132,11 +132,11 @@ class ApertiumEngine(Engine):
         self.domain = domain
         self._pipeline = _split_mode(mode) if domain and domain.choices and word_choice else None
         self.word_choice = self._pipeline is not None
-        self.post_edit = bool(domain and domain.rules and post_edit)
+        self.post_edit_on = bool(domain and domain.rules and post_edit)
         engine_version = _package_version("apertium") or "unknown"
         data_version = _package_version(f"apertium-{mode}")
         self.version = f"{engine_version} {mode}" + (f" {data_version}" if data_version else "")
-        stages = [s for s, on in (("wc", self.word_choice), ("pe", self.post_edit)) if on]
+        stages = [s for s, on in (("wc", self.word_choice), ("pe", self.post_edit_on)) if on]
         if domain and stages:
             self.version += f" l10n-data {'+'.join(stages)} {domain.fingerprint}"
         self.calls = 0  # processes started, for tests and the benchmark
@@ -160,6 +160,9 @@ class ApertiumEngine(Engine):
         stream = choose(stream, self.domain.choices)
         return self._run(["bash", "-o", "pipefail", "-c", tail, "apertium", "-n", ""], stream)
 
+    def post_edit(self, text: str) -> str:
+        return post_edit(text, self.domain.rules) if self.post_edit_on else text
+
     def translate(self, texts: Sequence[str]) -> list[str]:
         if not texts:
             return []
@@ -172,7 +175,7 @@ class ApertiumEngine(Engine):
         outputs = [" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", out.strip("\n"))]
         if len(outputs) != len(cleaned):
             raise EngineError(f"apertium returned {len(outputs)} strings for {len(cleaned)}")
-        if self.post_edit:
+        if self.post_edit_on:
             outputs = [post_edit(o, self.domain.rules) for o in outputs]
         return outputs
 
