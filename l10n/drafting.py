@@ -24,6 +24,7 @@ label), so a second run calls no engine.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence
@@ -215,9 +216,30 @@ def _failed_terms(plan: _Plan, text: str) -> set[str]:
         if value is None or key in plan.renamed:
             if text.count(literal) < count:  # a name must come back letter for letter
                 failed.add(key)
-        elif text.lower().count(value.lower()) < count:
+        elif len(_inflected(value).findall(_plain(text))) < count:
             failed.add(key)
     return failed
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents, for comparing Spanish word forms."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+
+
+def _inflected(translation: str) -> re.Pattern:
+    """The required translation in any inflection: each word by its stem, in order.
+
+    "cáncer" is kept in "células cancerosas", "medicamento" in "medicamentos";
+    "estudios clínicos" is not kept in "ensayos clínicos".
+
+    >>> bool(_inflected("cáncer").search(_plain("Destruye las células cancerosas.")))
+    True
+    >>> bool(_inflected("estudios clínicos").search(_plain("los ensayos clínicos")))
+    False
+    """
+    words = _plain(translation).split()
+    stems = [w[: max(4, len(w) - 2)] if len(w) > 4 else w for w in words]
+    return re.compile(r"(?<!\w)" + r"\w*\W+".join(re.escape(s) for s in stems) + r"\w*")
 
 
 def _renamed(plan: _Plan, text: str) -> str:
