@@ -1,6 +1,7 @@
 """Quality benchmark: how good are the machine drafts, stage by stage?
 
     .venv/bin/python bench/quality.py [--split held-out|dev|all] [--data DIR] [--dump FILE]
+    .venv/bin/python bench/quality.py --seeds
 
 Scores pretranslation of NCI Dictionary of Cancer Terms definitions against
 NCI's own Spanish (``nci-terms-dev.jsonl``, read from ``../shared/data/``
@@ -14,7 +15,11 @@ held out and reported.  Rows:
 * that plus each stage on its own: word choice, post-edit, masks only where
   needed; then everything (what ``l10n pretranslate`` does).
 
-The glossary is the project's ``locales/es/glossary.csv``.  ``--dump`` writes
+The glossary is the project's ``locales/es/glossary.csv``.
+
+``--seeds`` instead pretranslates the four seed sheets (a temporary copy, with
+the project's glossary) the old way and the new way, and counts the error
+kinds issue 14 lists in the drafts.  ``--dump`` writes
 source, reference and every row's output as JSON lines (outside the
 repository, please: it holds NCI's text).
 """
@@ -24,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -69,6 +76,56 @@ def configurations():
     ]
 
 
+# Error kinds of issue 14, as they show in drafts: (kind, regex).
+ERRORS = [
+    ("wrong sense", r"aproximadamente|búsqueda|\bceldas?\b|\bcapas?\b|\btacha|\bpruebas?\b|AUTOMOVIL|[Nn]arr[óa]"),
+    ("grammar around masks", r"\besta medicamento|\botro medicamentos|\baquello\b|pulmón cáncer|FDA está|NCI lista"
+                             r"|\b[A-Z]\w+ Está\b"),
+    ("Title Case heading", r"^(?:\S+ )+?(?:Aproximadamente|Apuntado|Aceptando|Relacionó|Narró|Recursos|Cáncer)\b"),
+    ("tú / vosotros", r"\b(?:tendrías|vuestr[oa]s?|tienes|puedes|Toma|Pedir su|Decir su)\b"),
+    ("English left in", r"\b(?:[Rr]elapsed|proteasome|inhibitor|immunomodulating)\b"),
+]
+
+
+def seed_errors() -> None:
+    import re
+    import tempfile
+
+    from l10n.config import load_config
+    from l10n.pretranslate import pretranslate
+    from l10n.workflow import select_sources
+
+    program = apertium.shutil.which("apertium")
+    domain = apertium.load_domain("eng-spa")
+    ways = [("before (all terms masked, no domain data)", dict(word_choice=False, post_edit=False),
+             Stages(needed_masks=False, headings=False, names=False)),
+            ("now (all stages)", dict(), Stages())]
+    print("| error kind | " + " | ".join(name for name, _, _ in ways) + " |")
+    print("| --- |" + " ---: |" * len(ways))
+    counts = {}
+    for name, options, stages in ways:
+        with tempfile.TemporaryDirectory() as folder:
+            project = Path(folder)
+            shutil.copytree(ROOT / "seeds", project / "seeds")
+            (project / "locales" / "es").mkdir(parents=True)
+            shutil.copy(ROOT / "locales" / "es" / "glossary.csv", project / "locales" / "es" / "glossary.csv")
+            (project / "l10n.toml").write_text('source = "seeds"\nsource-locale = "en"\nlocales = ["es"]\n'
+                                               'front-matter-keys = ["title"]\n')
+            for command in (["extract"], ["update", "--locale", "es"]):
+                subprocess.run([sys.executable, "-m", "l10n", "-C", str(project), *command], check=True,
+                               capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            config = load_config(project)
+            engine = apertium.ApertiumEngine(program, "eng-spa", domain, **options)
+            pretranslate(config, "es", select_sources(config), engine, use_memory=False, stages=stages)
+            import polib
+
+            drafts = [e.msgstr for path in sorted((project / "locales" / "es" / "LC_MESSAGES").glob("*.po"))
+                      for e in polib.pofile(str(path)) if e.msgstr]
+        counts[name] = {kind: sum(len(re.findall(rx, d, re.MULTILINE)) for d in drafts) for kind, rx in ERRORS}
+    for kind, _ in ERRORS:
+        print(f"| {kind} | " + " | ".join(str(counts[name][kind]) for name, _, _ in ways) + " |")
+
+
 def main(argv=None) -> int:
     import sacrebleu
 
@@ -76,7 +133,11 @@ def main(argv=None) -> int:
     parser.add_argument("--split", choices=("held-out", "dev", "all"), default="held-out")
     parser.add_argument("--data", help="folder holding nci-terms-dev.jsonl (default ../shared/data)")
     parser.add_argument("--dump", help="write every output as JSON lines here (keep it out of the repository)")
+    parser.add_argument("--seeds", action="store_true", help="count issue 14's error kinds in the seeds' drafts instead")
     args = parser.parse_args(argv)
+    if args.seeds:
+        seed_errors()
+        return 0
 
     rows = load(find_data(args.data), args.split)
     sources = [r["en_definition"] for r in rows]

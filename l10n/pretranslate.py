@@ -36,7 +36,7 @@ import polib
 from .catalog import entry_key, is_translated, read_catalog, write_catalog
 from .config import Config
 from .document import read_document
-from .drafting import Request, full_protection, machine_drafts
+from .drafting import Request, Stages, full_protection, machine_drafts
 from .engines import Engine, EngineUnavailable, find_engine
 from .errors import ConfigError, L10nError, TranslationError
 from .glossary import Glossary, protection, read_glossary, sheet_terms
@@ -212,12 +212,14 @@ def pretranslate(
     refresh: bool = False,
     use_memory: bool = True,
     progress=None,
+    stages: Stages = Stages(),
 ) -> Report:
     """Fill the empty strings of ``locale``'s PO files for ``sources``; see the module docstring.
 
     ``engine`` is a name, ``"auto"``, ``"none"``, an :class:`Engine`, or None
     for the configured one.  ``refresh`` redoes l10n's own earlier fuzzy output
     (never a person's).  ``progress`` wraps the engine batches in a progress bar.
+    ``stages`` switches drafting stages off (for the quality benchmark).
     """
     settings = settings_for(config)
     report = Report()
@@ -265,7 +267,7 @@ def pretranslate(
                     sheet.counts[f"memory {match.kind}"] += 1
                     continue
                 try:
-                    masked = mask(entry.msgid, full_protection(shield, entry.msgid))
+                    masked = mask(entry.msgid, full_protection(shield, entry.msgid, stages))
                 except MaskError as err:
                     _leave(report, sheet, entry, "cannot be masked", err.message)
                     continue
@@ -284,7 +286,7 @@ def pretranslate(
 
         if chosen is not None and jobs:
             drafts = machine_drafts(chosen, [job.request for job in jobs], _Cache(memory, locale) if memory else None,
-                                    settings.batch, report.totals, report.warnings, progress)
+                                    settings.batch, report.totals, report.warnings, progress, stages)
             for job, draft in zip(jobs, drafts):
                 if draft.text is None:
                     if draft.problem == "engine failed":
