@@ -7,9 +7,10 @@ For every empty entry of a locale's PO files, in this order:
    drug names or numbers, or a near match, is filled as fuzzy;
 2. **glossary**: a string made only of protected terms (a brand name, a
    pronunciation) is filled from the glossary, as fuzzy;
-3. **engine** (:mod:`l10n.engines`): the string is masked
-   (:mod:`l10n.masking`), translated in batches, restored and checked; the
-   result is fuzzy.
+3. **engine** (:mod:`l10n.engines`): :mod:`l10n.drafting` masks what must
+   be protected (:mod:`l10n.masking`), translates in batches, restores and
+   checks, masking names and glossary terms only when the engine got them
+   wrong; the result is fuzzy.
 
 Every filled entry gets a translator comment saying where its text came from
 (``l10n: machine apertium 3.8.3 ... [1a2b3c4d]``, ``l10n: memory 87% from

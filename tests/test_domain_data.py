@@ -137,3 +137,10 @@ def test_bad_data_files_name_their_line(text, parse, message) -> None:
         parse(text, "data.tsv")
     assert isinstance(err.value, L10nError) and message in str(err.value)
     assert str(err.value).startswith("data.tsv:")
+
+
+def test_a_mask_keeps_its_possessive(apertium) -> None:
+    """A masked name before ’s is a possessor, not the verb "is" ("FDA’s" never becomes "FDA está")."""
+    out = apertium.translate(["Check __1__’s list of __2__ trials.", "__1__'s label is at __2__."])
+    assert "lista de __1__" in out[0] and "está" not in out[0]
+    assert "de __1__" in out[1] and "está" not in out[1]

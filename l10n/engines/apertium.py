@@ -35,6 +35,10 @@ _CODES = {
     "en": "eng", "es": "spa", "ca": "cat", "fr": "fra", "pt": "por", "it": "ita", "gl": "glg",
     "eu": "eus", "oc": "oci", "ro": "ron", "de": "deu", "nl": "nld", "an": "arg", "ast": "ast",
 }
+_POSSESSOR = re.compile(r"__(\d+)__(?='s\b)")
+_POSSESSED = re.compile(r"\bZqx([a-j]+)qz\b")
+_LETTERS = str.maketrans("0123456789", "abcdefghij")
+_DIGITS = str.maketrans("abcdefghij", "0123456789")
 _TIMEOUT = 600  # seconds for one batch; a hung engine must not hang the run
 
 
@@ -168,6 +172,10 @@ class ApertiumEngine(Engine):
             return []
         # Apertium reads the typographic apostrophe as a quote: "FDA’s" would lose its possessive.
         cleaned = [" ".join(t.replace("\u2019", "'").split()) for t in texts]
+        if self.word_choice:
+            # A mask reaches Apertium as a number between blanks, which transfer cannot make a possessor
+            # of; before 's it goes as one unknown word, which the word-choice stage reads as a name.
+            cleaned = [_POSSESSOR.sub(lambda m: "Zqx" + m.group(1).translate(_LETTERS) + "qz", t) for t in cleaned]
         if any(not t for t in cleaned):
             raise EngineError("empty string in a batch")
         self.calls += 1
@@ -175,6 +183,8 @@ class ApertiumEngine(Engine):
         outputs = [" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", out.strip("\n"))]
         if len(outputs) != len(cleaned):
             raise EngineError(f"apertium returned {len(outputs)} strings for {len(cleaned)}")
+        if self.word_choice:
+            outputs = [_POSSESSED.sub(lambda m: f"__{m.group(1).translate(_DIGITS)}__", o) for o in outputs]
         if self.post_edit_on:
             outputs = [post_edit(o, self.domain.rules) for o in outputs]
         return outputs
