@@ -3,19 +3,26 @@
 :func:`machine_drafts` turns msgids into fuzzy-draft text with an engine, for
 :mod:`l10n.pretranslate` and the quality benchmark (``bench/quality.py``):
 
-1. **Masks only where needed.**  Links, code, numbers with their units and
-   the names that must stay (the sheet's drug and brand names, the glossary's
-   do-not-translate terms) are always masked.  A glossary term with a
-   required translation is *not* masked on the first attempt: a mask is an
-   unknown word to the engine, and the grammar around it suffers ("esta
-   medicamento", "pulmón cáncer").  Only when the engine's output lacks a
-   required translation is the string translated again with those terms
-   masked too.
+1. **Masks only where needed.**  Links, code, ``{N}``, line breaks, URLs and
+   numbers with their units are always masked.  Names (the sheet's drug and
+   brand names, the glossary's do-not-translate terms) and glossary terms
+   with a required translation are *not*, at first: a mask is an unknown
+   word to the engine, and the grammar around it suffers ("esta
+   medicamento", "pulmón cáncer").  The draft is checked instead: every name
+   must come back letter for letter, every required translation must be
+   there in some inflection ("cáncer" in "células cancerosas").  The terms
+   the engine got wrong are masked in a second round, every term in a third;
+   a draft that lost a term is never used, so protection is as strict as
+   masking everything.
 2. **Generic drug names in Spanish.**  A generic (INN) name the sheet keeps
-   is restored in its Spanish form where Spanish has one ("pomalidomide" ->
+   is written in its Spanish form where Spanish has one ("pomalidomide" ->
    "pomalidomida"), through :func:`spanish_name`; brand names never change.
-3. **Headings** in English Title Case go to the engine as a sentence
-   ("More about __1__") and come back in Spanish sentence case.
+3. **Title Case** pieces ("More About Bortezomib", a link's "Targeted
+   Cancer Therapies") go to the engine as English sentences; a heading comes
+   back in Spanish sentence case.
+4. The engine's own post-edit rules (:meth:`Engine.post_edit`) run once more
+   over the restored text, where agreement across a link shows ("otro
+   [medicamentos]"); a rule may never change what a mask kept.
 
 Engine outputs are cached by the caller's memory (keyed by the engine's
 label), so a second run calls no engine.
@@ -38,7 +45,8 @@ try:  # Spanish generic names (l10n/drugnames.py); drafts work without it
 except ImportError:  # pragma: no cover - depends on what is installed
     drugnames = None
 
-__all__ = ["Request", "Draft", "full_protection", "Stages", "machine_drafts", "spanish_name", "sentence_case_english", "sentence_case"]
+__all__ = ["Request", "Draft", "Stages", "machine_drafts", "full_protection", "spanish_name",
+           "sentence_case_english", "sentence_case"]
 
 
 @dataclass(frozen=True)
@@ -184,7 +192,10 @@ def _masked(plan: _Plan, shield: Protection, stages: Stages) -> Masked:
     keep = [t for t, v in plan.terms.items() if v is None or t in plan.renamed]
     pieces, slots = list(masked.pieces), dict(masked.slots)
     for index, piece in enumerate(masked.pieces):
-        if not _title_cased(piece):
+        # Decided on the words as written: a masked term is still a word of the heading.
+        literal = TOKEN.sub(lambda m: masked.slots[int(m.group(1))].literal if masked.slots[int(m.group(1))].child < 0
+                            else m.group(), piece)
+        if not _title_cased(literal):
             continue
         pieces[index] = sentence_case_english(piece, keep)
         # A required translation inside the sentence follows it ("Find __2__" -> "Encuentre estudios clínicos").
@@ -216,30 +227,41 @@ def _failed_terms(plan: _Plan, text: str) -> set[str]:
         if value is None or key in plan.renamed:
             if text.count(literal) < count:  # a name must come back letter for letter
                 failed.add(key)
-        elif len(_inflected(value).findall(_plain(text))) < count:
-            failed.add(key)
+        else:
+            plain = _plain(text)
+            # The English word left as it is does not count ("cancer" is not "cáncer").
+            forms = [m for m in _inflected(value).finditer(plain) if text[m.start() : m.end()].lower() != key]
+            if len(forms) < count:
+                failed.add(key)
     return failed
 
 
 def _plain(text: str) -> str:
-    """Lower case without accents, for comparing Spanish word forms."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+    """Lower case without accents, character for character (positions stay those of ``text``)."""
+    out = []
+    for ch in text:
+        base = [c for c in unicodedata.normalize("NFD", ch.lower()) if not unicodedata.combining(c)]
+        out.append(base[0] if len(base) == 1 else ch)
+    return "".join(out)
 
 
 def _inflected(translation: str) -> re.Pattern:
-    """The required translation in any inflection: each word by its stem, in order.
+    """The required translation as the draft may have it: a single word by its stem, a phrase exactly.
 
     "cáncer" is kept in "células cancerosas", "medicamento" in "medicamentos";
-    "estudios clínicos" is not kept in "ensayos clínicos".
+    a phrase ("linfoma de células del manto") must be there as it is.
 
     >>> bool(_inflected("cáncer").search(_plain("Destruye las células cancerosas.")))
     True
-    >>> bool(_inflected("estudios clínicos").search(_plain("los ensayos clínicos")))
+    >>> bool(_inflected("linfoma de células del manto").search(_plain("linfoma de célula del manto")))
     False
     """
     words = _plain(translation).split()
-    stems = [w[: max(4, len(w) - 2)] if len(w) > 4 else w for w in words]
-    return re.compile(r"(?<!\w)" + r"\w*\W+".join(re.escape(s) for s in stems) + r"\w*")
+    if len(words) > 1:
+        return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
+    word = words[0]
+    stem = word[: max(4, len(word) - 2)] if len(word) > 4 else word
+    return re.compile(r"(?<!\w)" + re.escape(stem) + r"\w*")
 
 
 def _renamed(plan: _Plan, text: str) -> str:

@@ -6,6 +6,12 @@ goes in as plain text, one string per paragraph (strings never contain a
 blank line: masking turns line breaks into masks), and comes back in the same
 paragraphs.  Plain-text mode, not HTML mode: the masks are words, and HTML
 mode moves tags onto the wrong words when it reorders (see l10n.masking).
+
+With domain data for the pair (``l10n/data/<pair>/``, README "Pretranslation")
+the pipeline is cut open after lexical selection: the word-choice stage
+(:mod:`l10n.wordchoice`) rewrites the stream there, and the post-edit rules
+(:mod:`l10n.postedit`) fix the output.  The data's fingerprint is part of the
+engine's label, so cached drafts of other data are never reused.
 """
 
 from __future__ import annotations
