@@ -16,7 +16,9 @@
    masking everything.
 2. **Generic drug names in Spanish.**  A generic (INN) name the sheet keeps
    is written in its Spanish form where Spanish has one ("pomalidomide" ->
-   "pomalidomida"), through :func:`spanish_name`; brand names never change.
+   "pomalidomida"), through :func:`spanish_name`, and as the common noun it
+   is in Spanish ("El bortezomib está aprobado", "Más sobre el bortezomib")
+   for the names in :attr:`Request.generic`; brand names never change.
 3. **Title Case** pieces ("More About Bortezomib", a link's "Targeted
    Cancer Therapies") go to the engine as English sentences; a heading comes
    back in Spanish sentence case.
@@ -66,6 +68,7 @@ class Request:
     protection: Protection
     heading: bool = False
     accept: Callable[[str], None] | None = None  # raises TranslationError when the text cannot go in
+    generic: frozenset[str] = frozenset()  # lower-case generic drug names written as Spanish common nouns
 
 
 @dataclass
@@ -225,7 +228,15 @@ def _failed_terms(plan: _Plan, text: str) -> set[str]:
         key = literal.lower()
         value = plan.terms.get(key)
         if value is None or key in plan.renamed:
-            if text.count(literal) < count:  # a name must come back letter for letter
+            # A name must come back letter for letter (a generic name may be lower-cased: a common noun).
+            written = literal if key not in plan.renamed else value
+            if key in plan.request.generic or key in plan.renamed:
+                forms = {written, written.lower(), written[:1].upper() + written[1:].lower()}
+                found = sum(1 for m in re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])", text,
+                                                   re.IGNORECASE) if m.group() in forms)
+            else:
+                found = text.count(literal)
+            if found < count:
                 failed.add(key)
         else:
             plain = _plain(text)
@@ -289,6 +300,40 @@ def _after_names(plan: _Plan, text: str) -> str:
     return text
 
 
+def _common_nouns(plan: _Plan, text: str) -> str:
+    """Generic drug names as Spanish writes them: common nouns, in lower case, with an article.
+
+    NCI's Spanish writes "El bortezomib está aprobado", "Más sobre el
+    bortezomib", "para bortezomib"; brand names are not in ``generic`` and
+    keep their capital.  Masculine unless the Spanish name ends in -a
+    ("la pomalidomida").
+    """
+    for literal in dict.fromkeys(plan.found):
+        key = literal.lower()
+        if key not in plan.request.generic and key not in plan.renamed:
+            continue
+        written = plan.terms.get(key) if key in plan.renamed else literal
+        lower = written.lower()
+        article = "la" if lower.endswith("a") else "el"
+
+        pattern = re.compile(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])", re.IGNORECASE)
+        out, last = [], 0
+        for found in pattern.finditer(text):
+            head = text[: found.start()]
+            out.append(text[last : found.start()])
+            last = found.end()
+            if not head.strip() or re.search(r"[.!?:]\s*$", head):
+                # The subject of a sentence takes the article: "El bortezomib está aprobado".
+                subject = re.match(r" [a-záéíóúñ]", text[found.end() : found.end() + 2])
+                out.append(f"{article.capitalize()} {lower}" if subject else found.group())
+            elif head.lower().endswith("sobre "):
+                out.append(f"{article} {lower}")
+            else:
+                out.append(lower)
+        text = "".join(out) + text[last:]
+    return text
+
+
 def _match_case(found: str, replacement: str) -> str:
     if found[:1].isupper() and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
@@ -342,6 +387,7 @@ def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, s
     kept = _kept_values(masked)
     if edited != text and all(edited.count(v) >= text.count(v) for v in kept):
         text = edited
+    text = _common_nouns(plan, text)
     if plan.request.heading:
         text = sentence_case(text)
     if not text.strip():

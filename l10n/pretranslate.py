@@ -27,6 +27,7 @@ changed makes no engine calls.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,19 @@ class _Cache:
 
     def remember(self, label: str, pairs: dict[str, str]) -> None:
         self.memory.remember(label, self.locale, pairs)
+
+
+def _generic_names(sheet: _Sheet, locale: str) -> frozenset[str]:
+    """The sheet's own drug (its title), which Spanish writes as a common noun ("el bortezomib").
+
+    Brand names are proper nouns in every language; other languages are left
+    as they are until someone writes down their rule.
+    """
+    if not locale.lower().startswith("es"):
+        return frozenset()
+    titles = [s.text for s in sheet.segments.values() if s.key == "front-matter/title"]
+    names = {re.sub(r"\s+-\s+NCI\s*$", "", t).strip().lower() for t in titles}
+    return frozenset(n for n in names if n)
 
 
 def _is_heading(segment: Segment | None) -> bool:
@@ -255,6 +269,7 @@ def pretranslate(
         jobs: list[_Job] = []
         for sheet in sheets:
             shield = protection(glossary, sheet.terms)
+            generic = _generic_names(sheet, locale) if stages.names else frozenset()
             for entry in sheet.catalog:
                 if entry.obsolete or entry.msgid_plural or not entry.msgid or is_translated(entry):
                     continue
@@ -283,7 +298,8 @@ def pretranslate(
                     sheet.counts["empty: no engine"] += 1
                     continue
                 jobs.append(_Job(sheet, entry, Request(entry.msgid, shield, _is_heading(segment),
-                                                       lambda text, e=entry, s=segment: _check(e, s, text))))
+                                                       lambda text, e=entry, s=segment: _check(e, s, text),
+                                                       generic)))
 
         if chosen is not None and jobs:
             drafts = machine_drafts(chosen, [job.request for job in jobs], _Cache(memory, locale) if memory else None,

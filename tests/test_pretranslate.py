@@ -295,7 +295,11 @@ def test_real_apertium_drafts_of_the_issue(es: Path) -> None:
                   "tendrías", "vuestro", "Más Aproximadamente", "Apuntado Cáncer", "Relapsed", "proteasome inhibitor",
                   "Aquello", "aquello", "También llamado"):
         assert wrong not in text, wrong
-    assert entry(es, "bortezomib", "More About Bortezomib").msgstr == "Más sobre Bortezomib"
+    # NCI's Spanish: the generic name is a common noun ("Más sobre el bortezomib", "El bortezomib está ...")
+    assert entry(es, "bortezomib", "More About Bortezomib").msgstr == "Más sobre el bortezomib"
+    assert entry(es, "bortezomib", "Bortezomib is approved to treat adults with:").msgstr.startswith(
+        "El bortezomib está aprobado para tratar")
+    assert entry(es, "bortezomib", "Velcade").msgstr == "Velcade"
     assert entry(es, "bortezomib", "Use in Cancer").msgstr == "Uso en el cáncer"
     assert entry(es, "bortezomib", "Research Results and Related Resources").msgstr == \
         "Resultados de investigación y recursos relacionados"
