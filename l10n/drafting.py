@@ -322,7 +322,7 @@ def _common_nouns(plan: _Plan, text: str) -> str:
             head = text[: found.start()]
             out.append(text[last : found.start()])
             last = found.end()
-            if not head.strip() or re.search(r"[.!?:]\s*$", head):
+            if not head.strip(" *_[(") or re.search(r"[.!?:]\s*[*_\[(]*$", head):
                 # The subject of a sentence takes the article: "El bortezomib está aprobado".
                 subject = re.match(r" [a-záéíóúñ]", text[found.end() : found.end() + 2])
                 out.append(f"{article.capitalize()} {lower}" if subject else found.group())
