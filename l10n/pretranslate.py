@@ -7,9 +7,10 @@ For every empty entry of a locale's PO files, in this order:
    drug names or numbers, or a near match, is filled as fuzzy;
 2. **glossary**: a string made only of protected terms (a brand name, a
    pronunciation) is filled from the glossary, as fuzzy;
-3. **engine** (:mod:`l10n.engines`): the string is masked
-   (:mod:`l10n.masking`), translated in batches, restored and checked; the
-   result is fuzzy.
+3. **engine** (:mod:`l10n.engines`): :mod:`l10n.drafting` masks what must
+   be protected (:mod:`l10n.masking`), translates in batches, restores and
+   checks, masking names and glossary terms only when the engine got them
+   wrong; the result is fuzzy.
 
 Every filled entry gets a translator comment saying where its text came from
 (``l10n: machine apertium 3.8.3 ... [1a2b3c4d]``, ``l10n: memory 87% from
@@ -26,6 +27,7 @@ changed makes no engine calls.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +38,11 @@ import polib
 from .catalog import entry_key, is_translated, read_catalog, write_catalog
 from .config import Config
 from .document import read_document
-from .engines import Engine, EngineError, EngineUnavailable, find_engine
+from .drafting import Request, Stages, full_protection, machine_drafts
+from .engines import Engine, EngineUnavailable, find_engine
 from .errors import ConfigError, L10nError, TranslationError
 from .glossary import Glossary, protection, read_glossary, sheet_terms
-from .masking import Masked, MaskError, mask, restore, same_markup
+from .masking import MaskError, mask, restore, same_markup
 from .memory import FUZZY_THRESHOLD, Memory, MemoryIndex, Unit
 from .segment import Segment, render, segment_document
 from .workflow import Report
@@ -120,7 +123,38 @@ class _Sheet:
 class _Job:
     sheet: _Sheet
     entry: polib.POEntry
-    masked: Masked
+    request: Request
+
+
+@dataclass
+class _Cache:
+    """The memory's engine cache for one locale, as :func:`l10n.drafting.machine_drafts` wants it."""
+
+    memory: Memory
+    locale: str
+
+    def cached(self, label: str, texts: Sequence[str]) -> dict[str, str]:
+        return self.memory.cached(label, self.locale, texts)
+
+    def remember(self, label: str, pairs: dict[str, str]) -> None:
+        self.memory.remember(label, self.locale, pairs)
+
+
+def _generic_names(sheet: _Sheet, locale: str) -> frozenset[str]:
+    """The sheet's own drug (its title), which Spanish writes as a common noun ("el bortezomib").
+
+    Brand names are proper nouns in every language; other languages are left
+    as they are until someone writes down their rule.
+    """
+    if not locale.lower().startswith("es"):
+        return frozenset()
+    titles = [s.text for s in sheet.segments.values() if s.key == "front-matter/title"]
+    names = {re.sub(r"\s+-\s+NCI\s*$", "", t).strip().lower() for t in titles}
+    return frozenset(n for n in names if n)
+
+
+def _is_heading(segment: Segment | None) -> bool:
+    return segment is not None and (segment.kind == "heading" or segment.key == "front-matter/title")
 
 
 def _check(entry: polib.POEntry, segment: Segment | None, text: str) -> None:
@@ -185,31 +219,6 @@ def _engine_for(name: str | Engine | None, config: Config, locale: str) -> tuple
         return None, err.message
 
 
-def _run_engine(engine: Engine, jobs: list[_Job], memory: Memory | None, locale: str, batch: int,
-                report: Report, progress) -> dict[str, str]:
-    """Translate every piece the jobs need, from the cache where possible; texts -> outputs."""
-    wanted = list(dict.fromkeys(p for job in jobs for p in job.masked.engine_pieces))
-    done = memory.cached(engine.label, locale, wanted) if memory else {}
-    todo = [p for p in wanted if p not in done]
-    report.totals["engine cache hits"] += len(wanted) - len(todo)
-    batches = [todo[i : i + batch] for i in range(0, len(todo), batch)]
-    for chunk in progress(batches) if progress and batches else batches:
-        report.totals["engine calls"] += 1
-        try:
-            outputs = engine.translate(chunk)
-        except EngineError as err:
-            report.warnings.append(EngineError(f"{engine.label}: {err.message}; {len(chunk)} strings left empty"))
-            continue
-        if len(outputs) != len(chunk):
-            report.warnings.append(EngineError(f"{engine.label} returned {len(outputs)} strings for {len(chunk)}"))
-            continue
-        results = dict(zip(chunk, outputs))
-        done.update(results)
-        if memory:
-            memory.remember(engine.label, locale, results)  # kept at once: an interrupted run loses nothing
-    return done
-
-
 def pretranslate(
     config: Config,
     locale: str,
@@ -218,12 +227,14 @@ def pretranslate(
     refresh: bool = False,
     use_memory: bool = True,
     progress=None,
+    stages: Stages = Stages(),
 ) -> Report:
     """Fill the empty strings of ``locale``'s PO files for ``sources``; see the module docstring.
 
     ``engine`` is a name, ``"auto"``, ``"none"``, an :class:`Engine`, or None
     for the configured one.  ``refresh`` redoes l10n's own earlier fuzzy output
     (never a person's).  ``progress`` wraps the engine batches in a progress bar.
+    ``stages`` switches drafting stages off (for the quality benchmark).
     """
     settings = settings_for(config)
     report = Report()
@@ -259,6 +270,7 @@ def pretranslate(
         jobs: list[_Job] = []
         for sheet in sheets:
             shield = protection(glossary, sheet.terms)
+            generic = _generic_names(sheet, locale) if stages.names else frozenset()
             for entry in sheet.catalog:
                 if entry.obsolete or entry.msgid_plural or not entry.msgid or is_translated(entry):
                     continue
@@ -272,7 +284,7 @@ def pretranslate(
                     sheet.counts[f"memory {match.kind}"] += 1
                     continue
                 try:
-                    masked = mask(entry.msgid, shield)
+                    masked = mask(entry.msgid, full_protection(shield, entry.msgid, stages))
                 except MaskError as err:
                     _leave(report, sheet, entry, "cannot be masked", err.message)
                     continue
@@ -286,12 +298,22 @@ def pretranslate(
                 if chosen is None:
                     sheet.counts["empty: no engine"] += 1
                     continue
-                jobs.append(_Job(sheet, entry, masked))
+                jobs.append(_Job(sheet, entry, Request(entry.msgid, shield, _is_heading(segment),
+                                                       lambda text, e=entry, s=segment: _check(e, s, text),
+                                                       generic)))
 
         if chosen is not None and jobs:
-            outputs = _run_engine(chosen, jobs, memory, locale, settings.batch, report, progress)
-            for job in jobs:
-                _apply(job, chosen, outputs, report)
+            drafts = machine_drafts(chosen, [job.request for job in jobs], _Cache(memory, locale) if memory else None,
+                                    settings.batch, report.totals, report.warnings, progress, stages)
+            for job, draft in zip(jobs, drafts):
+                if draft.text is None:
+                    if draft.problem == "engine failed":
+                        job.sheet.counts["empty: engine failed"] += 1
+                    else:
+                        _leave(report, job.sheet, job.entry, draft.problem, draft.detail)
+                    continue
+                _fill(job.entry, draft.text, f"l10n: machine {chosen.label}", reviewed=False)
+                job.sheet.counts[chosen.name] += 1
     finally:
         if memory is not None:
             memory.close()
@@ -321,30 +343,3 @@ def _leave(report: Report, sheet: _Sheet, entry: polib.POEntry, reason: str, det
     report.warnings.append(
         TranslationError(f"left untranslated ({reason}): {detail}", sheet.display, getattr(entry, "linenum", None))
     )
-
-
-def _apply(job: _Job, engine: Engine, outputs: dict[str, str], report: Report) -> None:
-    masked, entry, sheet = job.masked, job.entry, job.sheet
-    pieces = []
-    for index, piece in enumerate(masked.pieces):
-        if not masked.needs_engine(index):
-            pieces.append(piece)
-        elif piece in outputs:
-            pieces.append(outputs[piece])
-        else:
-            sheet.counts["empty: engine failed"] += 1
-            return
-    try:
-        text = restore(masked, pieces)
-        _check(entry, sheet.segments.get(entry_key(entry)), text)
-    except MaskError as err:
-        _leave(report, sheet, entry, "engine lost a mask", err.message)
-        return
-    except TranslationError as err:
-        _leave(report, sheet, entry, "would break the sheet", err.message)
-        return
-    if not text.strip():
-        _leave(report, sheet, entry, "engine returned nothing", repr(entry.msgid[:40]))
-        return
-    _fill(entry, text, f"l10n: machine {engine.label}", reviewed=False)
-    sheet.counts[engine.name] += 1

@@ -28,9 +28,11 @@ def test_apertium_translates_a_batch_in_one_process(apertium) -> None:
     out = apertium.translate(texts)
     assert apertium.calls == before + 1
     assert len(out) == 60
-    assert "doctor" in out[0] and out[1].startswith("Toma")
-    assert "__1__" in out[2] and "adultos" in out[2]
+    # usted, as patient materials address the reader (l10n/data/eng-spa: word choice + post-edit)
+    assert out[0] == "Pregunte a su médico." and out[1].startswith("Tome ")
+    assert "__1__" in out[2] and "adultos" in out[2] and out[2].startswith("Se usa para tratar")
     assert apertium.label.startswith("apertium ") and "eng-spa" in apertium.label
+    assert apertium.label.endswith(" l10n-data wc+pe " + apertium.domain.fingerprint)
 
 
 def test_every_seed_string_survives_apertium_with_its_markup(apertium) -> None:

@@ -52,6 +52,15 @@ class Engine(ABC):
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Translate a batch; one output per input, in order."""
 
+    def post_edit(self, text: str) -> str:
+        """Fix a whole restored translation (links and names back in) as the engine's own rules would.
+
+        Engines translate a string in pieces (a link's words apart from the
+        sentence around it), so agreement across pieces ("otro [medicamentos]")
+        can only be fixed afterwards.  The default changes nothing.
+        """
+        return text
+
     def close(self) -> None:
         """Release processes or models (optional)."""
 

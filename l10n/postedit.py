@@ -1,0 +1,98 @@
+"""Post-editing: fix what an engine's transfer systematically gets wrong.
+
+Rules live in ``l10n/data/<pair>/post-edit.tsv`` (tab-separated, ``#`` lines
+are comments), applied in file order to each engine output::
+
+    pattern                 replacement          example                   expect                    reason
+    \\bcélulas de cáncer\\b   células cancerosas   las células de cáncer     las células cancerosas    NCI's wording
+
+* ``pattern`` is a Python regular expression (``\\b`` for a word boundary,
+  ``(?i)`` to ignore case); ``replacement`` may use ``\\1``.  A plain phrase
+  is a valid pattern.  Masks (``__3__``) are words like any other: a rule may
+  match around them, never inside them, since they contain no letters.
+* ``example`` is engine output and ``expect`` what this one rule must make of
+  it (``tests/test_domain_postedit.py`` checks every row).
+* ``reason`` says why, for the reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from .errors import L10nError
+
+__all__ = ["Rule", "PostEditError", "parse_post_edit", "post_edit", "COLUMNS"]
+
+COLUMNS = ("pattern", "replacement", "example", "expect", "reason")
+
+
+class PostEditError(L10nError):
+    """A post-edit file cannot be read."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern
+    replacement: str
+    example: str = ""
+    expect: str = ""
+    reason: str = ""
+    line: int = 0
+
+    def apply(self, text: str) -> str:
+        return self.pattern.sub(self.replacement, text)
+
+
+def parse_post_edit(text: str, path: str) -> list[Rule]:
+    """Parse a post-edit TSV file; problems raise :class:`PostEditError` at ``path:line``.
+
+    >>> rules = parse_post_edit("pattern\\treplacement\\texample\\texpect\\treason\\n"
+    ...                         "de cáncer\\tcancerosas\\t\\t\\tNCI\\n", "p.tsv")
+    >>> post_edit("células de cáncer", rules)
+    'células cancerosas'
+    """
+    rules: list[Rule] = []
+    header = False
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if not header:
+            if tuple(c.strip().lower() for c in cells) != COLUMNS:
+                raise PostEditError(f"the first row must be the header {' | '.join(COLUMNS)} (tab-separated)", path, number)
+            header = True
+            continue
+        if len(cells) != len(COLUMNS):
+            raise PostEditError(f"{len(cells)} tab-separated cells; expected {len(COLUMNS)} ({', '.join(COLUMNS)})", path, number)
+        pattern, replacement, example, expect, reason = (c.strip() for c in cells)
+        if not pattern:
+            raise PostEditError("the pattern is empty", path, number)
+        if not reason:
+            raise PostEditError("every rule needs a reason", path, number)
+        try:
+            compiled = re.compile(pattern)
+            compiled.sub(replacement, "")  # a bad \\N in the replacement fails here, not mid-run
+        except (re.error, IndexError) as err:
+            raise PostEditError(f"bad pattern or replacement: {err}", path, number) from None
+        rules.append(Rule(compiled, replacement, example, expect, reason, number))
+    if not header:
+        raise PostEditError(f"empty file: expected the header {' | '.join(COLUMNS)}", path)
+    return rules
+
+
+def post_edit(text: str, rules: Iterable[Rule]) -> str:
+    """Apply every rule in order, then tidy the spaces a deletion may leave.
+
+    A text that started with a capital still does, and so does every sentence
+    in it (a rule's replacement is written in lower case).
+    """
+    edited = text
+    for rule in rules:
+        edited = rule.apply(edited)
+    edited = re.sub(r" {2,}", " ", edited).strip()
+    if text[:1].isupper() and edited[:1].islower():
+        edited = edited[:1].upper() + edited[1:]
+    # A sentence a rule now starts in lower case ("... tratamiento. se usa") gets its capital back.
+    return re.sub(r"(?<=[.!?] )[a-záéíóúñ]", lambda m: m.group().upper(), edited)

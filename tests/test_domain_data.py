@@ -1,0 +1,146 @@
+"""The eng-spa domain data: every word choice and post-edit rule does what its own example says.
+
+Each row of l10n/data/eng-spa/word-choice.tsv carries an English example and a
+piece its translation must contain, checked through real Apertium; each row of
+post-edit.tsv carries engine output and what that one rule must make of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import require_tool
+from l10n.engines import EngineUnavailable, find_engine
+from l10n.engines.apertium import DATA, ApertiumEngine, Domain, load_domain
+from l10n.errors import L10nError
+from l10n.postedit import PostEditError, parse_post_edit, post_edit
+from l10n.wordchoice import WordChoiceError, choose, parse_word_choice
+
+PAIR = DATA / "eng-spa"
+CHOICES = parse_word_choice((PAIR / "word-choice.tsv").read_text(encoding="utf-8"), "word-choice.tsv")
+RULES = parse_post_edit((PAIR / "post-edit.tsv").read_text(encoding="utf-8"), "post-edit.tsv")
+
+
+@pytest.fixture(scope="module")
+def apertium():
+    require_tool("apertium")
+    try:
+        return find_engine("apertium", "en", "es")
+    except EngineUnavailable as err:
+        pytest.fail(f"apertium-eng-spa should be installed (scripts/bootstrap.sh): {err}")
+
+
+def test_every_entry_has_an_example_and_a_reason() -> None:
+    assert len(CHOICES) >= 25 and len(RULES) >= 40
+    for item in (*CHOICES, *RULES):
+        assert item.example and item.expect and item.reason, item.line
+
+
+@pytest.mark.parametrize("choice", CHOICES, ids=lambda c: f"line{c.line}")
+def test_word_choice_example_through_real_apertium(apertium, choice) -> None:
+    out = apertium.translate([choice.example])[0]
+    assert choice.expect.lower() in out.lower(), (choice.example, out)
+
+
+def test_word_choice_examples_fail_without_the_stage(apertium) -> None:
+    """The examples test the stage: without it, most of them come out otherwise."""
+    bare = ApertiumEngine(apertium.program, apertium.mode, apertium.domain, word_choice=False, post_edit=False)
+    outs = bare.translate([c.example for c in CHOICES])
+    missed = [c for c, o in zip(CHOICES, outs) if c.expect.lower() not in o.lower()]
+    assert len(missed) >= 0.7 * len(CHOICES), [c.example for c in CHOICES if c not in missed]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"line{r.line}")
+def test_post_edit_rule_example(rule) -> None:
+    assert rule.example != rule.expect
+    assert post_edit(rule.example, [rule]) == rule.expect
+
+
+# Hand-written sentences from patient sheets, each through the whole engine.
+SENTENCES = [
+    ("The drug kills cancer cells.", ["destruye células cancerosas", "medicamento"], ["celda", "droga", "mata"]),
+    ("This page contains brief information about bortezomib and a collection of links to more information "
+     "about the use of this drug, research results, and ongoing clinical trials.",
+     ["sobre bortezomib", "investigación", "ensayos clínicos"], ["aproximadamente", "búsqueda", "pruebas"]),
+    ("what you should tell your doctor before using this drug,", ["debe decirle a su médico"], ["tendrías", "vuestro"]),
+    ("Also called end-stage cancer.", ["También se llama"], ["También llamado"]),
+    ("A drug that reduces pain.", ["medicamento que reduce"], ["aquello"]),
+    ("AIDS-related lymphoma", ["relacionado con el sida"], ["narr", "Sida-"]),
+    ("Check for trials from NCI's list of cancer clinical trials now accepting patients.", ["lista de NCI", "ensayos clínicos sobre el cáncer"], ["NCI lista"]),
+    ("The FDA’s list of approved drugs.", ["lista del FDA"], ["FDA está", "FDA lista"]),
+    ("Relapsed multiple myeloma.", ["recidivante"], ["Relapsed"]),
+    ("It is a type of proteasome inhibitor.", ["inhibidor de proteasoma"], ["inhibitor"]),
+    ("CAR T-cell therapy", ["CAR"], ["AUTOMOVIL", "utomovil"]),
+    ("Lung cancer that has spread to the lymph nodes.", ["cáncer de pulmón", "se ha diseminado", "ganglios linfáticos"], ["pulmón cáncer"]),
+]
+
+
+@pytest.mark.parametrize("english, wanted, unwanted", SENTENCES, ids=[s[0][:30] for s in SENTENCES])
+def test_sentences_end_to_end(apertium, english, wanted, unwanted) -> None:
+    out = apertium.translate([english])[0]
+    for piece in wanted:
+        assert piece.lower() in out.lower(), (english, out)
+    for piece in unwanted:
+        assert piece.lower() not in out.lower(), (english, out)
+
+
+def test_no_op_stage_gives_exactly_apertium_u(apertium) -> None:
+    """Cutting the pipeline open changes nothing by itself: an entry that never matches == `apertium -u`.
+
+    (Except the built-in possessive rule, tested above: sentences with 's are left out here.)
+    """
+    texts = [s[0] for s in SENTENCES if "’s" not in s[0] and "'s" not in s[0]] + ["Take one tablet. It may cause nausea, vomiting, and fatigue (tiredness)."]
+    never = parse_word_choice("english\tspanish\texample\texpect\treason\nzzzz<n>\tzzzz<n><m>\t\t\tnever matches\n", "x")
+    engine = ApertiumEngine(apertium.program, "eng-spa", Domain(tuple(never), (), "0"), post_edit=False)
+    assert engine.word_choice
+    expected = subprocess.run([shutil.which("apertium"), "-u", "eng-spa"], input="\n\n".join(texts) + "\n",
+                              capture_output=True, text=True, check=True).stdout
+    assert "\n\n".join(engine.translate(texts)) == "\n\n".join(" ".join(p.split()) for p in expected.strip().split("\n\n"))
+
+
+def test_label_changes_when_the_data_changes(tmp_path: Path) -> None:
+    for name in ("word-choice.tsv", "post-edit.tsv"):
+        shutil.copy(PAIR / name, tmp_path / name)
+    before = load_domain("eng-spa", tmp_path)
+    assert before.fingerprint == load_domain("eng-spa").fingerprint
+    with open(tmp_path / "post-edit.tsv", "a", encoding="utf-8") as out:
+        out.write("\\bzzz\\b\tyyy\tzzz\tyyy\ta test rule\n")
+    after = load_domain("eng-spa", tmp_path)
+    assert after.fingerprint != before.fingerprint and len(after.rules) == len(before.rules) + 1
+    assert load_domain("eng-spa", tmp_path / "none") is None
+
+
+def test_choose_keeps_agreement_and_reads_unknown_possessors() -> None:
+    stream = "^drug<n><pl>/droga<n><f><pl>/fármaco<n><m><pl>$ ^Cell<n><sg>/Celda<n><f><sg>$ ^*NCI/*NCI$ ^'s<gen>/$"
+    out = choose(stream, CHOICES)
+    assert "^drug<n><pl>/medicamento<n><m><pl>$" in out  # the candidate's number kept, the entry's gender
+    assert "/Célula<n><f><sg>$" in out  # capital kept
+    assert "^NCI<np><al><sg>/NCI<np><al><sg>$ ^'s<gen>" in out
+
+
+@pytest.mark.parametrize("text, parse, message", [
+    ("english\tspanish\n", parse_word_choice, "header"),
+    ("english\tspanish\texample\texpect\treason\ncell\tcélula<n><f>\t\t\twhy\n", parse_word_choice, "lemma with tags"),
+    ("english\tspanish\texample\texpect\treason\ncell<n>\tcélula<n><f>\t\t\t\n", parse_word_choice, "reason"),
+    ("english\tspanish\texample\texpect\treason\ncell<n>\tcélula<n><f>\t\t\tx\ncell<n>\tcelda<n><f>\t\t\tx\n",
+     parse_word_choice, "listed twice (first at line 2)"),
+    ("pattern\treplacement\texample\texpect\treason\n(unclosed\tx\t\t\twhy\n", parse_post_edit, "bad pattern"),
+    ("pattern\treplacement\texample\texpect\treason\nabc\t\\2\t\t\twhy\n", parse_post_edit, "bad pattern"),
+    ("pattern\treplacement\texample\texpect\treason\nabc\tx\t\n", parse_post_edit, "3 tab-separated cells"),
+])
+def test_bad_data_files_name_their_line(text, parse, message) -> None:
+    with pytest.raises((WordChoiceError, PostEditError)) as err:
+        parse(text, "data.tsv")
+    assert isinstance(err.value, L10nError) and message in str(err.value)
+    assert str(err.value).startswith("data.tsv:")
+
+
+def test_a_mask_keeps_its_possessive(apertium) -> None:
+    """A masked name before ’s is a possessor, not the verb "is" ("FDA’s" never becomes "FDA está")."""
+    out = apertium.translate(["Check __1__’s list of __2__ trials.", "__1__'s label is at __2__."])
+    assert "lista de __1__" in out[0] and "está" not in out[0]
+    assert "de __1__" in out[1] and "está" not in out[1]
