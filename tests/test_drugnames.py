@@ -11,7 +11,10 @@ import pytest
 from l10n import drugnames
 from l10n.drugnames import find_generic_names, is_acceptable, spanish_generic
 
-DEV = Path(__file__).resolve().parents[1].parent.parent / "shared" / "data" / "nci-terms-dev.jsonl"
+# The NCI dev set lives in shared/ beside the project (never copied into it).
+_ROOT = Path(__file__).resolve().parents[1]
+DEV = next((p for p in (_ROOT.parent / "shared/data/nci-terms-dev.jsonl", _ROOT.parent.parent / "shared/data/nci-terms-dev.jsonl")
+            if p.exists()), _ROOT.parent / "shared/data/nci-terms-dev.jsonl")
 
 
 @pytest.mark.parametrize(
