@@ -16,6 +16,7 @@ are free functions; the model does no I/O.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import os
 import re
@@ -43,16 +44,6 @@ import yaml  # noqa: E402
 from .errors import DocumentError
 from .front_matter import detect_format, format_key, format_toml_string, json_members, load_metadata, toml_members
 
-# Importing hashlib loads OpenSSL, 8 ms of every command, for hashing a few
-# kilobytes per sheet, which CPython's own SHA-256 does as well; hashlib is
-# only the fallback for a Python built without it.
-try:
-    from _sha256 import sha256 as _sha256  # Python 3.11
-except ImportError:
-    try:
-        from _sha2 import sha256 as _sha256  # Python 3.12 and later
-    except ImportError:
-        from hashlib import sha256 as _sha256
 from .files import read_text
 
 __all__ = [
@@ -198,7 +189,7 @@ class Document:
 
     @cached_property
     def sha256(self) -> str:
-        return _sha256(self.text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
     def slug(self) -> str:

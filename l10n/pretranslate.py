@@ -26,7 +26,6 @@ changed makes no engine calls.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from typing import Callable, Sequence
 
 import polib
 
+from .approval import fingerprint  # the one fingerprint approvals and provenance read too
 from .catalog import entry_key, is_translated, read_catalog, write_catalog
 from .config import Config
 from .document import read_document
@@ -87,21 +87,17 @@ def glossary_path(config: Config, locale: str) -> Path:
     return config.root / config.locales_dir / locale / "glossary.csv"
 
 
-def _fingerprint(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-
-
 def _ours_unedited(entry: polib.POEntry) -> bool:
     """An earlier pretranslation nobody has touched since (its fingerprint still matches)."""
     for line in (entry.tcomment or "").splitlines():
         if line.startswith(_OURS) and line.endswith("]") and "[" in line:
-            return line.rsplit("[", 1)[1][:-1] == _fingerprint(entry.msgstr)
+            return line.rsplit("[", 1)[1][:-1] == fingerprint(entry.msgstr)
     return False
 
 
 def _fill(entry: polib.POEntry, text: str, note: str, reviewed: bool) -> None:
     kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(MARK)]
-    entry.tcomment = "\n".join(kept + [f"{note} [{_fingerprint(text)}]"])
+    entry.tcomment = "\n".join(kept + [f"{note} [{fingerprint(text)}]"])
     entry.msgstr = text
     flags = [f for f in entry.flags if f != "fuzzy"]
     entry.flags = flags if reviewed else flags + ["fuzzy"]
