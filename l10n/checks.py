@@ -622,6 +622,10 @@ _HALF_ES = re.compile(
 _TENS_Y_UNITS_ES = re.compile(
     r"\b(" + "|".join(_TENS["es"]) + r")\s+y\s+(uno|una|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)\b", re.I
 )
+# A plural ordinal before a noun, not after a number: "segundos cánceres" (2),
+# but "30 segundos", "tres cuartos", "unas décimas" are measures and skipped.
+_PLURAL_ORDINAL_ES = re.compile(
+    r"(?:\b(\w+)\s+)?\b(segund|cuart|quint|sext|séptim|octav|noven|décim)(os|as)\b(?=\s+[^\W\d_])", re.I)
 # Pronunciation guides ("(kar-FIL-zoh-mib)") are sounds, not words.
 _SOUNDS = re.compile(r"\((?=[^()]*-)(?=[^()]*[A-Z]{2})[A-Za-z -]+\)")
 _SOFT = Decimal(1)
@@ -658,6 +662,14 @@ def _number_words(text: str, language: str) -> list[tuple[Decimal, str, int]]:
     for match in _phrase_pattern(language).finditer(text):
         found.append((words[re.sub(r"\s+", " ", match.group().lower())], match.group(), match.start()))
     text = _phrase_pattern(language).sub(blank, text)
+    if language == "es":  # "segundos cánceres" is an ordinal; "30 segundos", "dos cuartos" are measures
+        for match in _PLURAL_ORDINAL_ES.finditer(text):
+            before = (match.group(1) or "").lower()
+            if before.isdigit() or before in words or before in ("unos", "unas"):
+                continue
+            ordinal = match.group(2) + match.group(3)[0]  # "segundos" reads as "segundo"
+            found.append((words[ordinal.lower()], ordinal, match.start(2)))
+            text = text[:match.start(2)] + " " * (match.end(3) - match.start(2)) + text[match.end(3):]
     # A dictionary look-up per word: one regular expression of every word was about four times slower.
     for match in _WORD.finditer(text):
         word = match.group().lower()

@@ -495,3 +495,16 @@ def test_a_seed_sentence_with_a_changed_number_word_is_reported_at_its_line(proj
     assert done.returncode == 3
     assert (f"locales/es/LC_MESSAGES/carfilzomib.po:{msgstr_line(po, 'With other drugs')}: error [number-words] "
             "the source says 'three' (3), the translation 'cuatro' (4)") in done.stderr.splitlines()
+
+
+@pytest.mark.parametrize("source, translation, ok", [
+    ("Understanding the Risk of Second Cancers", "El riesgo de segundos cánceres", True),
+    ("Understanding the Risk of Second Cancers", "El riesgo de terceros cánceres", False),
+    ("Wait 30 seconds.", "Espere 30 segundos.", True),  # a measure, not an ordinal
+])
+def test_a_spanish_plural_ordinal_before_a_noun_is_a_number(source, translation, ok):
+    from l10n.checks import _segment_for, check_entry
+
+    entry = polib.POEntry(msgid=source, msgstr=translation)
+    found = [p.check for p in check_entry(entry, "x.po", _segment_for(entry), "es")]
+    assert ("number-words" not in found) == ok, found
