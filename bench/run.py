@@ -74,6 +74,7 @@ class Measured:
 
     wall: float = 0.0
     max_rss_kib: int = 0
+    cpu: float = 0.0  # user + system seconds of the command and the children it waited for
     status: str = "ok"  # ok | timeout | failed
     detail: str = ""
 
@@ -114,7 +115,7 @@ def run_measured(argv: list[str], cwd: Path, log: Path, budget: float, env: dict
         start = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                [GNU_TIME, "-q", "-f", "%M", "-o", str(rss_file), *argv],
+                [GNU_TIME, "-q", "-f", "%M %U %S", "-o", str(rss_file), *argv],
                 cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
                 start_new_session=True, env=env,
             )
@@ -145,10 +146,11 @@ def run_measured(argv: list[str], cwd: Path, log: Path, budget: float, env: dict
         except ProcessLookupError:
             pass
     try:
-        rss = int(rss_file.read_text().split()[-1])
-    except (OSError, ValueError, IndexError):
-        rss = 0  # killed before time could write it
-    m = Measured(wall=wall, max_rss_kib=rss)
+        rss, user, system = rss_file.read_text().split()[-3:]
+        rss, cpu = int(rss), float(user) + float(system)
+    except (OSError, ValueError):
+        rss, cpu = 0, 0.0  # killed before time could write it
+    m = Measured(wall=wall, max_rss_kib=rss, cpu=cpu)
     if timed_out.is_set():
         m.status = "timeout"
     elif proc.returncode != 0:
@@ -163,6 +165,7 @@ def run_step(commands: list[tuple[list[str], Path]], log: Path, timeout: float, 
     for argv, cwd in commands:
         m = run_measured(argv, cwd, log, timeout - total.wall, env)
         total.wall += m.wall
+        total.cpu += m.cpu
         total.max_rss_kib = max(total.max_rss_kib, m.max_rss_kib)
         if m.status != "ok":
             total.status, total.detail = m.status, m.detail
@@ -252,8 +255,15 @@ def _exe_missing(path: Path, hint: str) -> str | None:
 
 
 def _version_of(argv: list[str]) -> str:
+    # Also the untimed warm-up: a Python tool writes its bytecode here, as its
+    # first run on a user's machine does.  The timed runs set
+    # PYTHONDONTWRITEBYTECODE, so without this a tool whose __pycache__ is
+    # missing or older than its sources (a checkout just updated) would
+    # compile every module from source in every timed run (for l10n, about
+    # 100 ms of CPU a command here).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     try:
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL, env=env)
     except (OSError, subprocess.TimeoutExpired):
         return "?"
     text = (out.stdout or out.stderr).strip().splitlines()
@@ -300,6 +310,22 @@ class L10n(Tool):
 
     def provenance_lines_ignored(self) -> bool:
         return True
+
+
+class L10nRef(L10n):
+    """Another l10n executable (say, an older commit) timed in the same rounds,
+    so a regression can be told apart from a busier machine."""
+
+    name, label = "l10n-ref", "l10n (--l10n-ref)"
+
+    @property
+    def exe(self) -> Path:
+        return Path(self.args.l10n_ref or "")
+
+    def missing(self) -> str | None:
+        if not self.args.l10n_ref:
+            return "no --l10n-ref PATH given"
+        return _exe_missing(self.exe, "pass --l10n-ref PATH")
 
 
 class Po4a(Tool):
@@ -402,7 +428,7 @@ class TranslateToolkit(Tool):
         return ctx.work / "out" / f"{slug}.md"
 
 
-TOOLS = {t.name: t for t in (L10n, Po4a, Mdpo, TranslateToolkit, MdpoCombined)}
+TOOLS = {t.name: t for t in (L10n, L10nRef, Po4a, Mdpo, TranslateToolkit, MdpoCombined)}
 DEFAULT_TOOLS = ["l10n", "po4a", "mdpo", "tt"]
 
 
@@ -454,6 +480,7 @@ def fidelity(tool: Tool, ctx: Ctx, slugs: list[str]) -> dict[str, int]:
 class ToolResult:
     status: dict[str, str] = field(default_factory=lambda: {"extract": "not run", "rebuild": "not run"})
     walls: dict[str, list[float]] = field(default_factory=lambda: {"extract": [], "rebuild": []})
+    cpus: dict[str, list[float]] = field(default_factory=lambda: {"extract": [], "rebuild": []})
     rss_kib: dict[str, int] = field(default_factory=lambda: {"extract": 0, "rebuild": 0})
     detail: str = ""
     fidelity: dict[str, int] | None = None
@@ -467,6 +494,7 @@ class ToolResult:
             "status": self.status,
             "wall_seconds": self.walls,
             "median_seconds": {s: self.median(s) for s in self.walls},
+            "cpu_seconds": self.cpus,
             "peak_rss_mib": {s: round(v / 1024, 1) for s, v in self.rss_kib.items()},
             "detail": self.detail,
             "fidelity": self.fidelity,
@@ -541,6 +569,7 @@ def _record(res: ToolResult, step: str, m: Measured, n: int, tool: Tool, gave_up
     if m.status == "ok":
         res.status[step] = "ok"
         res.walls[step].append(m.wall)
+        res.cpus[step].append(m.cpu)
         return True
     if m.status == "timeout":
         res.status[step] = TIMEOUT_LABEL
@@ -566,26 +595,30 @@ def _cell(res: ToolResult, step: str) -> str:
     med = res.median(step)
     if med is None:
         return res.status[step]
-    return f"{med:8.2f} s {res.rss_kib[step] / 1024:6.0f} MiB"
+    cpu = statistics.median(res.cpus[step])
+    return f"{med:7.2f} s {cpu:6.2f} s CPU {res.rss_kib[step] / 1024:4.0f} MiB"
 
 
 def report(n: int, tools: list[Tool], results: dict[str, ToolResult], rounds: int, timeout: float) -> str:
-    lines = [f"N = {n:,} sheets ({rounds} round(s), median wall time, peak RSS)", ""]
-    lines.append(f"  {'tool':<20} {'extract':>22}   {'rebuild':>22}")
+    lines = [f"N = {n:,} sheets ({rounds} round(s), median wall time, median CPU time, peak RSS)", ""]
+    lines.append(f"  {'tool':<20} {'extract':>30}   {'rebuild':>30}")
     for t in tools:
         res = results[t.name]
-        lines.append(f"  {t.label:<20} {_cell(res, 'extract'):>22}   {_cell(res, 'rebuild'):>22}")
-    ours = results.get("l10n")
-    if ours is not None:
-        lines += ["", "  l10n's ratio (peer time / l10n time; > 1 means l10n is faster):"]
+        lines.append(f"  {t.label:<20} {_cell(res, 'extract'):>30}   {_cell(res, 'rebuild'):>30}")
+    for mine_name in ("l10n", "l10n-ref"):
+        ours = results.get(mine_name)
+        if ours is None:
+            continue
+        label = next(t.label for t in tools if t.name == mine_name)
+        lines += ["", f"  {label}'s ratio (peer time / {label} time; > 1 means {label} is faster):"]
         for t in tools:
-            if t.name == "l10n":
+            if t.name == mine_name:
                 continue
             cells = []
             for step in ("extract", "rebuild"):
                 mine, theirs = ours.median(step), results[t.name].median(step)
                 if mine is None:
-                    cells.append(f"{step} n/a (l10n {ours.status[step]})")
+                    cells.append(f"{step} n/a ({label} {ours.status[step]})")
                 elif theirs is None:
                     status = results[t.name].status[step]
                     extra = f" (> {timeout / mine:.0f}x)" if status == TIMEOUT_LABEL else ""
@@ -595,7 +628,7 @@ def report(n: int, tools: list[Tool], results: dict[str, ToolResult], rounds: in
             lines.append(f"    vs {t.label:<18} " + "   ".join(cells))
         if ours.second_run:
             ratio = statistics.median(ours.second_run)
-            lines += ["", f"  l10n second run, nothing changed: {ratio:.3f} of the first run's time"]
+            lines += ["", f"  {label} second run, nothing changed: {ratio:.3f} of the first run's time"]
     lines += ["", "  Round-trip fidelity, identity translations (sheets out of N):"]
     lines.append(f"  {'tool':<20} {'written':>8} {'identical':>10} {'front matter':>13} {'body':>8}")
     for t in tools:
@@ -647,6 +680,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per step before a tool is killed")
     parser.add_argument("--l10n", default=os.environ.get("L10N_EXE", str(REPO / ".venv" / "bin" / "l10n")),
                         help="l10n executable (default .venv/bin/l10n, or $L10N_EXE)")
+    parser.add_argument("--l10n-ref", default=None,
+                        help="a second l10n executable (e.g. an older commit), run as tool l10n-ref "
+                        "when PATH is given; its ratio to l10n is printed too")
     parser.add_argument("--work", type=Path, default=BENCH / ".work", help="scratch directory (default bench/.work)")
     parser.add_argument("--json", type=Path, default=None, help="results file (default WORK/results.json)")
     args = parser.parse_args(argv)
@@ -657,7 +693,8 @@ def main(argv: list[str] | None = None) -> int:
 
     tools: list[Tool] = []
     unavailable: dict[str, str] = {}
-    for name in dict.fromkeys(args.tools):
+    names = list(args.tools) + (["l10n-ref"] if args.l10n_ref else [])
+    for name in dict.fromkeys(names):
         tool = TOOLS[name](args)
         tools.append(tool)
         why = tool.missing()

