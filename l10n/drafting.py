@@ -331,6 +331,24 @@ def _after_names(plan: _Plan, text: str) -> str:
     return text
 
 
+def _after_unknown_first(source: str, output: str) -> str:
+    """The same for any first word the engine does not know and leaves as it is.
+
+    >>> _after_unknown_first("Androgens (male sex hormones) bind.", "Androgens (Hormonas sexuales masculinas) unen.")
+    'Androgens (hormonas sexuales masculinas) unen.'
+    >>> _after_unknown_first("Velcade Is Here", "Velcade Es Aquí")
+    'Velcade Es Aquí'
+    """
+    first = re.match(r"[^\w]*([A-Z][\w'’-]*)\W+([a-z])", source)
+    if not first:
+        return output
+    found = re.match(r"([^\w]*" + re.escape(first.group(1)) + r"(?![\w-])\W+)([A-ZÁÉÍÓÚÑ][a-záéíóúñü]*)(?![\w-])", output)
+    if not found or re.search(r"(?<!\w)" + re.escape(found.group(2)) + r"(?!\w)", source):
+        return output
+    word = found.group(2)
+    return found.group(1) + word[:1].lower() + word[1:] + output[found.end():]
+
+
 def _common_nouns(plan: _Plan, text: str) -> str:
     """Generic drug names as Spanish writes them: common nouns, in lower case, with an article.
 
@@ -420,7 +438,7 @@ def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, s
         if not masked.needs_engine(index):
             pieces.append(piece)
         elif piece in outputs:
-            pieces.append(outputs[piece])
+            pieces.append(_after_unknown_first(piece, outputs[piece]))
         else:
             return Draft(problem="engine failed")
     try:
