@@ -332,21 +332,27 @@ def _after_names(plan: _Plan, text: str) -> str:
 
 
 def _after_unknown_first(source: str, output: str) -> str:
-    """The same for any first word the engine does not know and leaves as it is.
+    """The same for any word the engine does not know, left as it is at the start of a sentence.
 
     >>> _after_unknown_first("Androgens (male sex hormones) bind.", "Androgens (Hormonas sexuales masculinas) unen.")
     'Androgens (hormonas sexuales masculinas) unen.'
+    >>> _after_unknown_first("It is rare. Myelosuppression is a condition.", "Es raro. Myelosuppression Es una afección.")
+    'Es raro. Myelosuppression es una afección.'
     >>> _after_unknown_first("Velcade Is Here", "Velcade Es Aquí")
     'Velcade Es Aquí'
     """
-    first = re.match(r"[^\w]*([A-Z][\w'’-]*)\W+([a-z])", source)
-    if not first:
-        return output
-    found = re.match(r"([^\w]*" + re.escape(first.group(1)) + r"(?![\w-])\W+)([A-ZÁÉÍÓÚÑ][a-záéíóúñü]*)(?![\w-])", output)
-    if not found or re.search(r"(?<!\w)" + re.escape(found.group(2)) + r"(?!\w)", source):
-        return output
-    word = found.group(2)
-    return found.group(1) + word[:1].lower() + word[1:] + output[found.end():]
+    starts = re.finditer(r"(?:^|(?<=[.!?]\s))[^\w]*([A-Z][\w'’-]*)\W+[a-z]", source)
+    for word in dict.fromkeys(m.group(1) for m in starts):
+
+        def lower(match: re.Match) -> str:
+            after = match.group(2)
+            if re.search(r"(?<!\w)" + re.escape(after) + r"(?!\w)", source):
+                return match.group()
+            return match.group(1) + after[:1].lower() + after[1:]
+
+        output = re.sub(r"((?:^|(?<=[.!?]\s))[^\w]*" + re.escape(word)
+                        + r"(?![\w-])\W+)([A-ZÁÉÍÓÚÑ][a-záéíóúñü]*)(?![\w-])", lower, output)
+    return output
 
 
 def _common_nouns(plan: _Plan, text: str) -> str:

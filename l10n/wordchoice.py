@@ -27,7 +27,9 @@ is a comment)::
   translation must contain (``tests/test_domain_wordchoice.py`` runs each one
   through real Apertium).  ``reason`` says why, for the reviewer.
 
-One general rule is built in, because it is grammar, not vocabulary: a word
+Two general rules are built in, because they are grammar, not vocabulary.  A
+comma, semicolon or colon gets a blank before it in the stream, so transfer
+cannot glue two words it reorders around it ("un fluidogrueso,").  A word
 Apertium does not know followed by the possessive ``'s`` (``NCI's list``) is
 read as a proper noun, so transfer writes "la lista del NCI" instead of
 dropping the possessive.
@@ -183,4 +185,8 @@ def choose(stream: str, choices: Iterable[Choice]) -> str:
         return new if new is not None else match.group()
 
     out = _UNIT.sub(unit, stream)
+    # A comma glued to the word before it leaves that word no blank of its own, and transfer, when
+    # it moves the noun next to it, glues the two ("a thick, slippery fluid" -> "un fluidogrueso,"):
+    # a blank before the punctuation keeps them apart (post-editing takes the space away again).
+    out = re.sub(r"\$(?=\^[,;:]<)", "$ ", out)
     return re.sub(r"\^\*([^/$<>^\\]+)/\*\1\$(\s*)(?=\^'s<gen>)", r"^\1<np><al><sg>/\1<np><al><sg>$\2", out)
