@@ -41,6 +41,7 @@ from typing import Callable, Mapping, Sequence
 from .engines import Engine, EngineError
 from .errors import TranslationError
 from .masking import TOKEN, Masked, MaskError, Protection, mask, restore
+from .wordchoice import unglue
 
 try:  # Spanish generic names (l10n/drugnames.py); drafts work without it
     from . import drugnames
@@ -444,7 +445,7 @@ def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, s
         if not masked.needs_engine(index):
             pieces.append(piece)
         elif piece in outputs:
-            pieces.append(_after_unknown_first(piece, outputs[piece]))
+            pieces.append(_after_unknown_first(piece, unglue(outputs[piece])))
         else:
             return Draft(problem="engine failed")
     try:

@@ -7,7 +7,6 @@ post-edit.tsv carries engine output and what that one rule must make of it.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,7 +18,7 @@ from l10n.engines import EngineUnavailable, find_engine
 from l10n.engines.apertium import DATA, ApertiumEngine, Domain, load_domain
 from l10n.errors import L10nError
 from l10n.postedit import PostEditError, parse_post_edit, post_edit
-from l10n.wordchoice import WordChoiceError, choose, parse_word_choice
+from l10n.wordchoice import WordChoiceError, choose, parse_word_choice, unglue
 
 PAIR = DATA / "eng-spa"
 CHOICES = parse_word_choice((PAIR / "word-choice.tsv").read_text(encoding="utf-8"), "word-choice.tsv")
@@ -107,11 +106,28 @@ def test_stage_keeps_words_apart_around_a_comma(apertium) -> None:
     assert "líquido grueso, resbaladizo" in apertium.translate([GLUED])[0]
 
 
+@pytest.mark.parametrize("english, glued, apart", [
+    ("It is a slow-growing tumor.", "quecrecelento", "tumor que crece lento"),
+    ("It is a long-term effect.", "efectodeplazo", "efecto a largo plazo"),
+    ("A well-known drug.", "medicamentobien", "medicamento bien"),
+])
+def test_stage_keeps_words_apart_around_a_hyphen(apertium, english, glued, apart) -> None:
+    bare = ApertiumEngine(apertium.program, apertium.mode, apertium.domain, word_choice=False, post_edit=False)
+    assert glued in bare.translate([english])[0].replace("droga", "medicamento")
+    assert apart in apertium.translate([english])[0]
+
+
+def test_hyphen_kept_where_transfer_left_it(apertium) -> None:
+    # Codes, single letters and names keep their hyphen; so does a compound transfer did not reorder.
+    out = apertium.translate(["CAR T-cell therapy with IL-2. Also called end-stage cancer."])[0]
+    assert "IL-2" in out and "\u200b" not in out and " - " not in out
+
+
 def test_no_op_stage_gives_exactly_apertium_u(apertium) -> None:
     """Cutting the pipeline open changes nothing by itself: an entry that never matches == `apertium -u`.
 
     (Except the built-in possessive rule, tested above: sentences with 's are left out here; and the
-    blank the stage puts before a comma, which post-editing takes away again.)
+    blanks the stage puts around commas and hyphens, which unglue() resolves.)
     """
     texts = [s[0] for s in SENTENCES if "’s" not in s[0] and "'s" not in s[0] and s[0] != GLUED] + ["Take one tablet. It may cause nausea, vomiting, and fatigue (tiredness)."]
     never = parse_word_choice("english\tspanish\texample\texpect\treason\nzzzz<n>\tzzzz<n><m>\t\t\tnever matches\n", "x")
@@ -119,7 +135,7 @@ def test_no_op_stage_gives_exactly_apertium_u(apertium) -> None:
     assert engine.word_choice
     expected = subprocess.run([shutil.which("apertium"), "-u", "eng-spa"], input="\n\n".join(texts) + "\n",
                               capture_output=True, text=True, check=True).stdout
-    assert re.sub(r" ([,;:])", r"\1", "\n\n".join(engine.translate(texts))) == "\n\n".join(" ".join(p.split()) for p in expected.strip().split("\n\n"))
+    assert unglue("\n\n".join(engine.translate(texts))) == "\n\n".join(" ".join(p.split()) for p in expected.strip().split("\n\n"))
 
 
 def test_label_changes_when_the_data_changes(tmp_path: Path) -> None:
