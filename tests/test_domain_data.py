@@ -180,3 +180,32 @@ def test_a_mask_keeps_its_possessive(apertium) -> None:
     out = apertium.translate(["Check __1__’s list of __2__ trials.", "__1__'s label is at __2__."])
     assert "lista de __1__" in out[0] and "está" not in out[0]
     assert "de __1__" in out[1] and "está" not in out[1]
+
+
+# -- drafting around the engine (l10n/drafting.py), through real Apertium ----------------------------
+
+def _drafts(apertium, *texts, keep=()):
+    from l10n.drafting import Request, machine_drafts
+    from l10n.masking import Protection
+
+    shield = Protection({t.lower(): None for t in keep})
+    return [d.text for d in machine_drafts(apertium, [Request(t, shield) for t in texts])]
+
+
+def test_scaffolding_is_copied_not_translated(apertium) -> None:
+    calls = apertium.calls
+    assert _drafts(apertium, "Placeholder slot", "TODO") == ["Placeholder slot", "TODO"]
+    assert apertium.calls == calls  # no engine was asked
+
+
+def test_capital_after_a_dash_stays_at_the_dash(apertium) -> None:
+    out = _drafts(apertium, "[Definition from the NCI Drug Dictionary][1] - Detailed scientific definition "
+                            "and other names for this drug.")[0]
+    assert "] - Definición científica detallada" in out, out
+    assert "Detallada" not in out
+
+
+def test_no_capital_after_a_name_the_engine_does_not_know(apertium) -> None:
+    out = _drafts(apertium, "[Daratumumab and hyaluronidase-fihj][1]", "Myelosuppression is a condition.")
+    assert out[0] == "[Daratumumab e hialuronidasa-fihj][1]", out[0]
+    assert out[1].startswith("Myelosuppression es "), out[1]
