@@ -84,6 +84,17 @@ ERRORS = [
     ("Title Case heading", r"^(?:\S+ )+?(?:Aproximadamente|Apuntado|Aceptando|Relacionó|Narró|Recursos|Cáncer)\b"),
     ("tú / vosotros", r"\b(?:tendrías|vuestr[oa]s?|tienes|puedes|Toma|Pedir su|Decir su)\b"),
     ("English left in", r"\b(?:[Rr]elapsed|proteasome|inhibitor|immunomodulating)\b"),
+    # The second pass on issue 14 (what a reader of the drafts still saw after the first).
+    ("ser/estar, sólo, stranded preposition, el siguiente",
+     r"\b(?:[Ee]s|[Ss]on) (?:sólo |solo )?disponibles?\b|\b[Ss]ólo\b|\bel siguiente:|\bqué [^,.]* se usan? para\b"
+     r"|aprobad[oa]s para\.|\botro que\b"),
+    ("agreement (que puede after a plural, uno o más otras, cuyo ... -ieron)",
+     r"\b\w+s que puede interac|\buno (?:o más|a \w+) otras\b|\b[Cc]uyo \w+ no \w+ieron\b|especial que se llaman"),
+    ("capital inside a sentence (científica Detallada, Daratumumab Y)",
+     r"científica Detallada|\b[A-Z]\w+ Y \w|(?<=[a-z] )(?:Es|Está|Las|Los)\b"),
+    ("word for word (impedir, interaccionar, unapproved, hyaluronidase, mucho de la, como la parte, Placeholder Hueco)",
+     r"\bimpedir\b|\binteraccionar\b|\bunapproved\b|\bhyaluronidase\b|\b[Mm]ucho de la\b|\bcomo la parte de\b"
+     r"|Placeholder Hueco"),
 ]
 
 

@@ -41,6 +41,7 @@ from typing import Callable, Mapping, Sequence
 from .engines import Engine, EngineError
 from .errors import TranslationError
 from .masking import TOKEN, Masked, MaskError, Protection, mask, restore
+from .wordchoice import unglue
 
 try:  # Spanish generic names (l10n/drugnames.py); drafts work without it
     from . import drugnames
@@ -207,7 +208,31 @@ def _masked(plan: _Plan, shield: Protection, stages: Stages) -> Masked:
             term = slot.literal.lower()
             if found.start() > 0 and slot.child < 0 and plan.terms.get(term) and term not in plan.renamed:
                 slots[int(found.group(1))] = replace(slot, value=slot.value[:1].lower() + slot.value[1:])
+    for index in range(len(pieces)):
+        if masked.needs_engine(index):
+            pieces[index] = _DASH_CAPITAL.sub(lambda m: m.group(1) + _lower_word(m.group(2))
+                                              if m.group(2).lower() not in keep else m.group(), pieces[index])
     return replace(masked, pieces=tuple(pieces), slots=slots)
+
+
+# A capital after a dash inside a line ("[Definition][1] - Detailed scientific definition"): Apertium
+# treats only the start of its input and of a sentence as one, so elsewhere the capital stays on the
+# word, wherever transfer moves it ("- definición científica Detallada").  The word goes to the
+# engine in lower case and the capital goes back to the first letter after the dash.
+_DASH_CAPITAL = re.compile(r"((?:^|\S) [-–—] )([A-Z][a-z]+)(?![\w-])")
+
+
+def _dash_capitals(source: str, text: str) -> str:
+    """The capital after each `` - `` of ``source`` on the first letter after the same dash of ``text``."""
+    wanted = [m.group(2)[:1].isupper() for m in re.finditer(r"( [-–—] )(\W*\w)", source)]
+    dashes = list(re.finditer(r"( [-–—] )([^\w]*)(\w)", text))
+    if len(wanted) != len(dashes):
+        return text
+    out = list(text)
+    for capital, found in zip(wanted, dashes):
+        if capital and found.group(3).islower():
+            out[found.start(3)] = found.group(3).upper()
+    return "".join(out)
 
 
 def _plan(request: Request, stages: Stages) -> _Plan:
@@ -286,18 +311,49 @@ def _renamed(plan: _Plan, text: str) -> str:
 
 
 def _after_names(plan: _Plan, text: str) -> str:
-    """Undo the capital an engine gives the word after a sentence-initial name it does not know.
+    """Undo the capital an engine gives the word after a name it does not know.
 
-    Apertium capitalises the first word it translates ("Bortezomib Está aprobado")
-    when the name before it is left as it is.
+    Apertium capitalises the first word it translates after a name it leaves
+    as it is ("Bortezomib Está aprobado", "[Daratumumab Y hialuronidasa]"),
+    wherever that name stands.  A word written with a capital in the English
+    (another name) keeps it.
     """
     for literal in dict.fromkeys(plan.found):
-        after = re.search(re.escape(literal) + r" ([a-z])", plan.request.text)
-        if after and text.startswith(literal + " "):
-            rest = text[len(literal) + 1 :]
-            if rest[:1].isupper() and rest[1:2].islower():
-                text = f"{literal} {rest[:1].lower()}{rest[1:]}"
+        if not re.search(re.escape(literal) + r" [a-z]", plan.request.text):
+            continue
+
+        def lower(match: re.Match) -> str:
+            word = match.group(2)
+            if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", plan.request.text):
+                return match.group()
+            return match.group(1) + word[:1].lower() + word[1:]
+
+        text = re.sub(r"((?<![\w-])" + re.escape(literal) + r" )([A-ZÁÉÍÓÚÑ][a-záéíóúñü]*)(?![\w-])", lower, text)
     return text
+
+
+def _after_unknown_first(source: str, output: str) -> str:
+    """The same for any word the engine does not know, left as it is at the start of a sentence.
+
+    >>> _after_unknown_first("Androgens (male sex hormones) bind.", "Androgens (Hormonas sexuales masculinas) unen.")
+    'Androgens (hormonas sexuales masculinas) unen.'
+    >>> _after_unknown_first("It is rare. Myelosuppression is a condition.", "Es raro. Myelosuppression Es una afección.")
+    'Es raro. Myelosuppression es una afección.'
+    >>> _after_unknown_first("Velcade Is Here", "Velcade Es Aquí")
+    'Velcade Es Aquí'
+    """
+    starts = re.finditer(r"(?:^|(?<=[.!?]\s))[^\w]*([A-Z][\w'’-]*)\W+[a-z]", source)
+    for word in dict.fromkeys(m.group(1) for m in starts):
+
+        def lower(match: re.Match) -> str:
+            after = match.group(2)
+            if re.search(r"(?<!\w)" + re.escape(after) + r"(?!\w)", source):
+                return match.group()
+            return match.group(1) + after[:1].lower() + after[1:]
+
+        output = re.sub(r"((?:^|(?<=[.!?]\s))[^\w]*" + re.escape(word)
+                        + r"(?![\w-])\W+)([A-ZÁÉÍÓÚÑ][a-záéíóúñü]*)(?![\w-])", lower, output)
+    return output
 
 
 def _common_nouns(plan: _Plan, text: str) -> str:
@@ -363,8 +419,23 @@ def _translate(engine: Engine, pieces: list[str], cache, batch: int, totals, war
     return done
 
 
-def _kept_values(masked: Masked) -> Counter:
-    return Counter(slot.value for slot in masked.slots.values() if slot.child < 0 and slot.value.strip())
+def _kept_values(masked: Masked) -> dict[str, bool]:
+    """What the masks kept: value -> whether it is a translation (whose first letter's case may change)."""
+    return {slot.value: slot.value != slot.literal for slot in masked.slots.values()
+            if slot.child < 0 and slot.value.strip()}
+
+
+def _kept_count(text: str, value: str, translation: bool) -> int:
+    """How often ``value`` is in ``text``; a required translation also with its first letter in the other case.
+
+    A rule may move a translated term from the start of a sentence
+    ("Ficha técnica de la FDA ..." -> "La información de la ficha técnica de
+    la FDA ..."); a name and everything else a mask kept must stay letter for letter.
+    """
+    if not translation or not value[:1].isalpha():
+        return text.count(value)
+    first = re.escape(value[:1].lower()) + "|" + re.escape(value[:1].upper())
+    return len(re.findall(f"(?:{first}){re.escape(value[1:])}", text))
 
 
 def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, str]) -> Draft:
@@ -374,7 +445,7 @@ def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, s
         if not masked.needs_engine(index):
             pieces.append(piece)
         elif piece in outputs:
-            pieces.append(outputs[piece])
+            pieces.append(_after_unknown_first(piece, unglue(outputs[piece])))
         else:
             return Draft(problem="engine failed")
     try:
@@ -385,9 +456,10 @@ def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, s
     edited = engine.post_edit(text)
     # The engine's rules see the whole sentence now; they may fix words, never what a mask kept.
     kept = _kept_values(masked)
-    if edited != text and all(edited.count(v) >= text.count(v) for v in kept):
+    if edited != text and all(_kept_count(edited, v, t) >= _kept_count(text, v, t) for v, t in kept.items()):
         text = edited
     text = _common_nouns(plan, text)
+    text = _dash_capitals(plan.request.text, text)
     if plan.request.heading:
         text = sentence_case(text)
     if not text.strip():
@@ -398,6 +470,13 @@ def _finish(engine: Engine, plan: _Plan, masked: Masked, outputs: Mapping[str, s
         except TranslationError as err:
             return Draft(problem="would break the sheet", detail=err.message)
     return Draft(text)
+
+
+def _scaffolding(text: str) -> bool:
+    """Leftover template text ("Placeholder slot"): `l10n check` names it; no engine should translate it."""
+    from .checks import SCAFFOLDING  # one definition of scaffolding; imported late (checks is a big module)
+
+    return bool(SCAFFOLDING.fullmatch(text.strip()))
 
 
 def machine_drafts(engine: Engine, requests: Sequence[Request], cache=None, batch: int = 500,
@@ -414,6 +493,9 @@ def machine_drafts(engine: Engine, requests: Sequence[Request], cache=None, batc
     drafts: list[Draft | None] = [None] * len(requests)
     plans: list[tuple[int, _Plan]] = []
     for i, request in enumerate(requests):
+        if _scaffolding(request.text):
+            drafts[i] = Draft(request.text)  # copied, as the README asks of translators: never invented
+            continue
         try:
             plans.append((i, _plan(request, stages)))
         except MaskError as err:

@@ -48,6 +48,7 @@ __all__ = ["spanish_generic", "find_generic_names", "is_acceptable", "DrugNamesE
 
 _KINDS = ("name", "keep", "ending", "spelling", "salt", "not-drug", "brand")
 _WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z-]*[A-Za-z](?![\w-])")
+_SUFFIX = re.compile(r"([a-z][a-z-]*[a-z])(-[a-z]{4})")  # the FDA's suffix for biologics (-fihj)
 _MIN_STEM = 2  # "one" -> "ona" is a word, not a name: an ending needs a stem before it
 
 
@@ -141,8 +142,22 @@ def _word(word: str, rules: _Rules) -> str | None:
     return None
 
 
+def _fda_suffix(word: str) -> tuple[str, str]:
+    """``(name, "-fihj")`` for a biologic with the FDA's four-letter suffix, else ``(word, "")``.
+
+    The FDA gives biologics a meaningless suffix (hyaluronidase-fihj,
+    trastuzumab-dkst); Spanish keeps it as it is and spells the name before it.
+    """
+    found = _SUFFIX.fullmatch(word)
+    return (found.group(1), found.group(2)) if found else (word, "")
+
+
 def _compound(word: str, rules: _Rules) -> str | None:
     """A hyphenated name (methyl-5-aminolevulinate): the last part decides, the others are respelled."""
+    base, suffix = _fda_suffix(word)
+    if suffix and base not in rules.not_drugs:
+        spanish = _compound(base, rules)
+        return spanish + suffix if spanish is not None else None
     if "-" not in word or word in rules.names:
         return _word(word, rules)
     parts = word.split("-")
@@ -201,6 +216,7 @@ def _is_generic(lower: str, rules: _Rules) -> bool:
 
 
 def _stem_match(word: str) -> bool:
+    word = _fda_suffix(word)[0]
     return word not in _spanish().not_drugs and any(word.endswith(s) and len(word) >= n for s, n in _stems())
 
 

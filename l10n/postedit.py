@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .errors import L10nError
+from .wordchoice import unglue
 
 __all__ = ["Rule", "PostEditError", "parse_post_edit", "post_edit", "COLUMNS"]
 
@@ -85,10 +86,13 @@ def parse_post_edit(text: str, path: str) -> list[Rule]:
 def post_edit(text: str, rules: Iterable[Rule]) -> str:
     """Apply every rule in order, then tidy the spaces a deletion may leave.
 
+    The blanks the word-choice stage put into the engine's stream are resolved
+    first (:func:`l10n.wordchoice.unglue`).
+
     A text that started with a capital still does, and so does every sentence
     in it (a rule's replacement is written in lower case).
     """
-    edited = text
+    edited = unglue(text)  # the word-choice stage's own blanks first: rules see plain words
     for rule in rules:
         edited = rule.apply(edited)
     edited = re.sub(r" {2,}", " ", edited).strip()

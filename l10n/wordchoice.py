@@ -27,7 +27,10 @@ is a comment)::
   translation must contain (``tests/test_domain_wordchoice.py`` runs each one
   through real Apertium).  ``reason`` says why, for the reviewer.
 
-One general rule is built in, because it is grammar, not vocabulary: a word
+Two general rules are built in, because they are grammar, not vocabulary.  A
+comma, semicolon or colon, and a hyphen between two plain words, get blanks
+in the stream, so transfer cannot glue two words it reorders around them
+("un fluidogrueso,", "un tumor quecrecelento").  A word
 Apertium does not know followed by the possessive ``'s`` (``NCI's list``) is
 read as a proper noun, so transfer writes "la lista del NCI" instead of
 dropping the possessive.
@@ -41,12 +44,14 @@ from typing import Iterable
 
 from .errors import L10nError
 
-__all__ = ["Choice", "WordChoiceError", "parse_word_choice", "choose", "COLUMNS"]
+__all__ = ["Choice", "WordChoiceError", "parse_word_choice", "choose", "unglue", "BLANK", "COLUMNS"]
 
 COLUMNS = ("english", "spanish", "example", "expect", "reason")
 _ANALYSIS = re.compile(r"^(\*?)([^<>*]+?)((?:<[^<>]+>)*)$")
 _UNIT = re.compile(r"\^((?:\\.|[^$\\])*)\$")
 _SLASH = re.compile(r"(?<!\\)/")
+BLANK = "\u200b"  # the blank the stage adds (see choose); unglue() takes it out of the output
+_HYPHEN = re.compile(r"(\^[A-Za-z][a-z]+(?:<[^<>^$]+>)+/[^$^]*\$)\^-<guio>/-<guio>\$(?=\^[a-z]{2,}<)")
 _GENDERS = {"m", "f", "mf", "nt"}  # fixed genders; GD ("to be decided by transfer") stays
 
 
@@ -159,6 +164,18 @@ def _rewrite(body: str, choices: Iterable[Choice]) -> str | None:
     return None
 
 
+def unglue(text: str) -> str:
+    """Engine output with the stage's blanks (:data:`BLANK`) resolved: a hyphen or comma transfer left
+    in place is glued back as written, a blank between two words it moved apart becomes a space.
+
+    >>> unglue("un tumor que\u200bcrece\u200blento, fin\u200b-\u200bcáncer, grueso\u200b, blando")
+    'un tumor que crece lento, fin-cáncer, grueso, blando'
+    """
+    text = text.replace(BLANK + "-" + BLANK, "-")
+    text = re.sub(BLANK + r"+(?=[,;:])", "", text)
+    return re.sub(r"\s*" + BLANK + r"[\s" + BLANK + r"]*", " ", text)
+
+
 def choose(stream: str, choices: Iterable[Choice]) -> str:
     """Rewrite an Apertium stream (after lexical selection) with ``choices``.
 
@@ -183,4 +200,12 @@ def choose(stream: str, choices: Iterable[Choice]) -> str:
         return new if new is not None else match.group()
 
     out = _UNIT.sub(unit, stream)
+    # A comma glued to the word before it leaves that word no blank of its own, and transfer, when
+    # it moves the noun next to it, glues the two ("a thick, slippery fluid" -> "un fluidogrueso,"):
+    # a blank before the punctuation keeps them apart (post-editing takes the space away again).
+    # The blank is a zero-width space, so that what transfer did not move can be glued back (unglue()).
+    out = re.sub(r"\$(?=\^[,;:]<)", "$" + BLANK, out)
+    # The same for a hyphen between two words ("slow-growing tumor" -> "tumor quecrecelento"); not
+    # between codes, letters or names (T-cell, IL-2, non-Hodgkin): their lemmas are not plain words.
+    out = _HYPHEN.sub(r"\1" + BLANK + "^-<guio>/-<guio>$" + BLANK, out)
     return re.sub(r"\^\*([^/$<>^\\]+)/\*\1\$(\s*)(?=\^'s<gen>)", r"^\1<np><al><sg>/\1<np><al><sg>$\2", out)

@@ -18,7 +18,7 @@ from l10n.engines import EngineUnavailable, find_engine
 from l10n.engines.apertium import DATA, ApertiumEngine, Domain, load_domain
 from l10n.errors import L10nError
 from l10n.postedit import PostEditError, parse_post_edit, post_edit
-from l10n.wordchoice import WordChoiceError, choose, parse_word_choice
+from l10n.wordchoice import WordChoiceError, choose, parse_word_choice, unglue
 
 PAIR = DATA / "eng-spa"
 CHOICES = parse_word_choice((PAIR / "word-choice.tsv").read_text(encoding="utf-8"), "word-choice.tsv")
@@ -70,11 +70,18 @@ SENTENCES = [
     ("Also called end-stage cancer.", ["También se llama"], ["También llamado"]),
     ("A drug that reduces pain.", ["medicamento que reduce"], ["aquello"]),
     ("AIDS-related lymphoma", ["relacionado con el sida"], ["narr", "Sida-"]),
-    ("Check for trials from NCI's list of cancer clinical trials now accepting patients.", ["lista de NCI", "ensayos clínicos sobre el cáncer"], ["NCI lista"]),
-    ("The FDA’s list of approved drugs.", ["lista del FDA"], ["FDA está", "FDA lista"]),
+    ("Check for trials from NCI's list of cancer clinical trials now accepting patients.", ["lista del NCI", "ensayos clínicos sobre el cáncer", "que ahora aceptan pacientes"], ["NCI lista"]),
+    ("The FDA’s list of approved drugs.", ["lista de la FDA"], ["FDA está", "FDA lista"]),
     ("Relapsed multiple myeloma.", ["recidivante"], ["Relapsed"]),
     ("It is a type of proteasome inhibitor.", ["inhibidor de proteasoma"], ["inhibitor"]),
     ("CAR T-cell therapy", ["CAR"], ["AUTOMOVIL", "utomovil"]),
+    ("A thick, slippery fluid made by the body.", ["líquido grueso, resbaladizo"], ["líquidogrueso"]),
+    ("FDA label information for this drug is available at DailyMed.", ["está disponible"], ["es disponible"]),
+    ("Other drugs that may interact with this drug.", ["pueden interactuar"], ["puede interaccionar"]),
+    ("what this drug is used for and how it is used,", ["para qué se usa este medicamento"], ["se usa para y"]),
+    ("Drugs are often studied to find out if they can help treat or prevent conditions other than the ones they "
+     "are approved for.", ["a menudo se estudian", "prevenir", "distintas de aquellas para las que están aprobados"],
+     ["impedir", "aprobados para."]),
     ("Lung cancer that has spread to the lymph nodes.", ["cáncer de pulmón", "se ha diseminado", "ganglios linfáticos"], ["pulmón cáncer"]),
 ]
 
@@ -88,18 +95,47 @@ def test_sentences_end_to_end(apertium, english, wanted, unwanted) -> None:
         assert piece.lower() not in out.lower(), (english, out)
 
 
+GLUED = "A thick, slippery fluid made by the body."
+
+
+def test_stage_keeps_words_apart_around_a_comma(apertium) -> None:
+    """Apertium alone glues a reordered noun to the adjective before a comma; the stage's blank prevents it."""
+    raw = subprocess.run([shutil.which("apertium"), "-u", "eng-spa"], input=GLUED + "\n",
+                         capture_output=True, text=True, check=True).stdout
+    assert "fluidogrueso" in raw
+    assert "líquido grueso, resbaladizo" in apertium.translate([GLUED])[0]
+
+
+@pytest.mark.parametrize("english, glued, apart", [
+    ("It is a slow-growing tumor.", "quecrecelento", "tumor que crece lento"),
+    ("It is a long-term effect.", "efectodeplazo", "efecto a largo plazo"),
+    ("A well-known drug.", "medicamentobien", "medicamento bien"),
+])
+def test_stage_keeps_words_apart_around_a_hyphen(apertium, english, glued, apart) -> None:
+    bare = ApertiumEngine(apertium.program, apertium.mode, apertium.domain, word_choice=False, post_edit=False)
+    assert glued in bare.translate([english])[0].replace("droga", "medicamento")
+    assert apart in apertium.translate([english])[0]
+
+
+def test_hyphen_kept_where_transfer_left_it(apertium) -> None:
+    # Codes, single letters and names keep their hyphen; so does a compound transfer did not reorder.
+    out = apertium.translate(["CAR T-cell therapy with IL-2. Also called end-stage cancer."])[0]
+    assert "IL-2" in out and "\u200b" not in out and " - " not in out
+
+
 def test_no_op_stage_gives_exactly_apertium_u(apertium) -> None:
     """Cutting the pipeline open changes nothing by itself: an entry that never matches == `apertium -u`.
 
-    (Except the built-in possessive rule, tested above: sentences with 's are left out here.)
+    (Except the built-in possessive rule, tested above: sentences with 's are left out here; and the
+    blanks the stage puts around commas and hyphens, which unglue() resolves.)
     """
-    texts = [s[0] for s in SENTENCES if "’s" not in s[0] and "'s" not in s[0]] + ["Take one tablet. It may cause nausea, vomiting, and fatigue (tiredness)."]
+    texts = [s[0] for s in SENTENCES if "’s" not in s[0] and "'s" not in s[0] and s[0] != GLUED] + ["Take one tablet. It may cause nausea, vomiting, and fatigue (tiredness)."]
     never = parse_word_choice("english\tspanish\texample\texpect\treason\nzzzz<n>\tzzzz<n><m>\t\t\tnever matches\n", "x")
     engine = ApertiumEngine(apertium.program, "eng-spa", Domain(tuple(never), (), "0"), post_edit=False)
     assert engine.word_choice
     expected = subprocess.run([shutil.which("apertium"), "-u", "eng-spa"], input="\n\n".join(texts) + "\n",
                               capture_output=True, text=True, check=True).stdout
-    assert "\n\n".join(engine.translate(texts)) == "\n\n".join(" ".join(p.split()) for p in expected.strip().split("\n\n"))
+    assert unglue("\n\n".join(engine.translate(texts))) == "\n\n".join(" ".join(p.split()) for p in expected.strip().split("\n\n"))
 
 
 def test_label_changes_when_the_data_changes(tmp_path: Path) -> None:
@@ -144,3 +180,32 @@ def test_a_mask_keeps_its_possessive(apertium) -> None:
     out = apertium.translate(["Check __1__’s list of __2__ trials.", "__1__'s label is at __2__."])
     assert "lista de __1__" in out[0] and "está" not in out[0]
     assert "de __1__" in out[1] and "está" not in out[1]
+
+
+# -- drafting around the engine (l10n/drafting.py), through real Apertium ----------------------------
+
+def _drafts(apertium, *texts, keep=()):
+    from l10n.drafting import Request, machine_drafts
+    from l10n.masking import Protection
+
+    shield = Protection({t.lower(): None for t in keep})
+    return [d.text for d in machine_drafts(apertium, [Request(t, shield) for t in texts])]
+
+
+def test_scaffolding_is_copied_not_translated(apertium) -> None:
+    calls = apertium.calls
+    assert _drafts(apertium, "Placeholder slot", "TODO") == ["Placeholder slot", "TODO"]
+    assert apertium.calls == calls  # no engine was asked
+
+
+def test_capital_after_a_dash_stays_at_the_dash(apertium) -> None:
+    out = _drafts(apertium, "[Definition from the NCI Drug Dictionary][1] - Detailed scientific definition "
+                            "and other names for this drug.")[0]
+    assert "] - Definición científica detallada" in out, out
+    assert "Detallada" not in out
+
+
+def test_no_capital_after_a_name_the_engine_does_not_know(apertium) -> None:
+    out = _drafts(apertium, "[Daratumumab and hyaluronidase-fihj][1]", "Myelosuppression is a condition.")
+    assert out[0] == "[Daratumumab e hialuronidasa-fihj][1]", out[0]
+    assert out[1].startswith("Myelosuppression es "), out[1]

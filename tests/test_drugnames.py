@@ -52,6 +52,9 @@ DEV = next((p for p in (_ROOT.parent / "shared/data/nci-terms-dev.jsonl", _ROOT.
         ("vincristine sulfate", "sulfato de vincristina"),
         ("palonosetron", "palonosetrón"),
         ("interferon", "interferón"),
+        # a biologic's FDA suffix is kept, the name before it spelled the Spanish way
+        ("hyaluronidase-fihj", "hialuronidasa-fihj"),
+        ("hyaluronidase", "hialuronidasa"),
     ],
 )
 def test_spanish_generic(english, spanish):
@@ -100,6 +103,13 @@ def test_find_generic_names_unknown_stem_words():
         "Zanubrutinib", "olaparib", "oxaliplatin", "cabazitaxel", "idecabtagene vicleucel", "nelarabine", "minocycline"]
     # a brand that looks generic is not a generic name
     assert find_generic_names("doxorubicin (Adriamycin)") == [(0, 11, "doxorubicin")]
+
+
+def test_find_generic_names_enzymes_and_fda_suffixes():
+    text = "Daratumumab and hyaluronidase-fihj, with rasburicase; a long-term increase in the database."
+    assert [n for _, _, n in find_generic_names(text)] == ["Daratumumab", "hyaluronidase-fihj", "rasburicase"]
+    # "-term" is no FDA suffix of a name: "long" is no drug
+    assert spanish_generic("long-term") is None and spanish_generic("trastuzumab-dkst") is None
 
 
 def test_find_generic_names_leaves_codes_and_words():
