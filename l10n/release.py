@@ -445,8 +445,8 @@ def release(
     policy = policy_for(config)
     files: dict[str, bytes] = {}
     sheets: list[SheetRelease] = []
-    for status in (DRAFT,) if draft else (RELEASED, BLOCKED):
-        report.totals[status] = 0  # the summary names released before blocked
+    for outcome in (DRAFT,) if draft else (RELEASED, BLOCKED):
+        report.totals[outcome] = 0  # the summary names released before blocked
     released_docs: list[Document] = []
     with tempfile.TemporaryDirectory(prefix="l10n-ui-") as mo_dir:
         translations = compile_ui(config, locale, mo_dir, use_fuzzy=draft)

@@ -46,6 +46,18 @@ def msgfmt_check(path: Path) -> str:
     return done.stderr
 
 
+@pytest.fixture(scope="module")
+def apertium():
+    """The real Apertium English-Spanish engine (scripts/bootstrap.sh installs it)."""
+    from l10n.engines import EngineUnavailable, find_engine
+
+    require_tool("apertium")
+    try:
+        return find_engine("apertium", "en", "es")
+    except EngineUnavailable as err:
+        pytest.fail(f"apertium-eng-spa should be installed (scripts/bootstrap.sh): {err}")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project folder with the four seed sheets and an l10n.toml (locales es and fr)."""

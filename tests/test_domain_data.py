@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_tool
-from l10n.engines import EngineUnavailable, find_engine
+
 from l10n.engines.apertium import DATA, ApertiumEngine, Domain, load_domain
 from l10n.errors import L10nError
 from l10n.postedit import PostEditError, parse_post_edit, post_edit
@@ -23,15 +22,6 @@ from l10n.wordchoice import WordChoiceError, choose, parse_word_choice, unglue
 PAIR = DATA / "eng-spa"
 CHOICES = parse_word_choice((PAIR / "word-choice.tsv").read_text(encoding="utf-8"), "word-choice.tsv")
 RULES = parse_post_edit((PAIR / "post-edit.tsv").read_text(encoding="utf-8"), "post-edit.tsv")
-
-
-@pytest.fixture(scope="module")
-def apertium():
-    require_tool("apertium")
-    try:
-        return find_engine("apertium", "en", "es")
-    except EngineUnavailable as err:
-        pytest.fail(f"apertium-eng-spa should be installed (scripts/bootstrap.sh): {err}")
 
 
 def test_every_entry_has_an_example_and_a_reason() -> None:

@@ -7,19 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_tool
 from l10n.engines import EngineError, EngineUnavailable, find_engine, list_engines
 from l10n.masking import MaskError, mask, restore, same_markup
 from test_masking import TERMS, seed_msgids
-
-
-@pytest.fixture(scope="module")
-def apertium():
-    require_tool("apertium")
-    try:
-        return find_engine("apertium", "en", "es")
-    except EngineUnavailable as err:
-        pytest.fail(f"apertium-eng-spa should be installed (scripts/bootstrap.sh): {err}")
 
 
 def test_apertium_translates_a_batch_in_one_process(apertium) -> None:
