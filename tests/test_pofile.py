@@ -123,6 +123,12 @@ def test_reading_without_comments_keeps_strings_flags_and_lines(project):
     """A build reads PO files without their comments: nothing it uses may differ."""
     prepare(project)
     files = sorted(project.glob("locales/**/*.po*")) + [CASES / "rich.po"]
+    # Machine drafts in the usual layout (comments, references, then the flag):
+    # a fuzzy flag lost here would build a draft as if it were reviewed.
+    drafted = polib.pofile(str(files[0]))
+    for entry in drafted[:5]:
+        entry.msgstr, entry.flags = "ES " + entry.msgid, ["fuzzy"]
+    drafted.save()
     for path in files:
         text = path.read_text()
         for variant in (text, text.replace("\n", "\r\n")):
@@ -135,3 +141,24 @@ def test_reading_without_comments_keeps_strings_flags_and_lines(project):
             assert [used(e) for e in bare] == [used(e) for e in full], path
             assert bare.metadata == full.metadata
     assert any("fuzzy" in e.flags for e in parse((CASES / "rich.po").read_text(), "x.po", comments=False))
+    bare = parse(files[0].read_text(), "x.po", comments=False)
+    assert [e.flags for e in bare[:6]] == [["fuzzy"]] * 5 + [[]]
+
+
+def test_odd_comments_and_references_are_kept_as_msgcat_keeps_them(tmp_path):
+    """A hand-edited file: '#text' without a space, a reference ending in ':' or
+    with a non-numeric line.  GNU msgcat (the oracle) reads and writes them back;
+    polib refuses the first.  The leading '#|' entry sends every entry through
+    the line-by-line reader."""
+    msgcat = require_tool("msgcat")
+    text = (
+        '#| msgid "Old"\nmsgid "New"\nmsgstr "Nuevo"\n\n'
+        "#no space after the mark\n#  two spaces\n"
+        "#: seeds/a.md:12 seeds/b.md: seeds/c.md:x README\n"
+        'msgid "Take one"\nmsgstr "Tome una"\n'
+    )
+    (tmp_path / "edge.po").write_text(text)
+    gnu = subprocess.run([msgcat, str(tmp_path / "edge.po")], capture_output=True, text=True, check=True).stdout
+    catalog = parse(text, "edge.po")
+    assert serialize(catalog) == 'msgid ""\nmsgstr ""\n\n' + gnu
+    assert catalog[1].tcomment == "no space after the mark\n two spaces"
