@@ -342,7 +342,7 @@ def test_the_loss_guard_is_wired_into_update(monkeypatch):
     monkeypatch.setattr(l10n.catalog, "_has_translation", lambda entry: False)
     # The message quotes the string's first 60 characters, enough to find it.
     with pytest.raises(DataLossError, match="drop the translation of 'Store cold, in the original carton, "
-                                            "away from light and f'; nothing written"):
+                                            "away from light and from'; nothing written"):
         update_catalog(old, template_for(new_doc, segment_document(new_doc)), "es")
 
 
