@@ -254,3 +254,29 @@ def test_release_blocks_a_reviewed_sheet_with_a_bidi_override(tmp_path):
     manifest = (tmp_path / "dist/es/manifest.json").read_text(encoding="utf-8")
     assert '"blocked": [\n    "carfilzomib"\n  ]' in manifest and "\u202e" not in manifest
     assert not (tmp_path / "dist/es/carfilzomib.html").exists()
+
+
+def test_a_table_cell_ending_in_a_backslash_is_refused_not_joined_to_the_next_cell():
+    # Found while killing a mutant: '|10 mg\|daily|' is one cell '10 mg|daily' and
+    # an empty one (GFM pads the row), so the dose moved column and no check saw it.
+    doc = parse_document("---\ntitle: T\n---\n|Dose|When|\n|---|---|\n|10 mg|daily|\n", "s.md")
+    segments = segment_document(doc)
+    catalog = _catalog_for(doc, segments, {"10 mg": "10 mg\\", "daily": "a diario \\\\"})
+    result = build_sheet(doc, segments, catalog, "es")
+    assert result.text.endswith("\n|10 mg|a diario \\\\|\n")  # an escaped backslash is fine
+    assert result.counts["refused"] == 1
+    assert [str(p) for p in result.problems] == [
+        "top/table[1]/r2c1: a '\\' at the end of a table cell would join it to the next cell; write '\\\\'"]
+
+
+def test_build_sheet_checks_the_layout_of_what_it_built(monkeypatch):
+    # The last line of defence is wired in: a render that broke the layout
+    # (here, a paragraph made a list item) is refused before anything is written.
+    import l10n.build
+
+    doc = parse_document("---\ntitle: T\n---\n# Dosing\n\nTake one tablet.\n", "s.md")
+    segments = segment_document(doc)
+    catalog = _catalog_for(doc, segments, {"Take one tablet.": "Tome una tableta."})
+    monkeypatch.setattr(l10n.build, "render", lambda segment, translation: "- " + translation)
+    with pytest.raises(L10nError, match="changes the sheet's layout"):
+        build_sheet(doc, segments, catalog, "es")
