@@ -155,6 +155,10 @@ def test_do_not_translate_names_from_terms_and_from_the_sheet():
 
     catalog = read_catalog(ROOT / "locales/es/LC_MESSAGES/carfilzomib.po")
     assert sheet_terms(catalog).do_not_translate == {"Carfilzomib", "Kyprolis", "kar-FIL-zoh-mib"}
+    # A pronunciation the English has since corrected lingers as an obsolete
+    # entry (translated work is kept): it is no longer one of the sheet's names.
+    catalog.append(polib.POEntry(msgid="(kar-FIL-zoe-mib)", msgstr="(kar-FIL-zoe-mib)", obsolete=True))
+    assert sheet_terms(catalog).do_not_translate == {"Carfilzomib", "Kyprolis", "kar-FIL-zoh-mib"}
     for entry in catalog:
         # Whatever the committed catalog holds (the main job pretranslates it),
         # only the two translations below are under test.
@@ -179,6 +183,8 @@ def test_required_glossary_translations():
 def test_pronunciation_guides_and_names_may_stay_as_in_the_source():
     assert run("(kar-FIL-zoh-mib)", "(kar-FIL-zoh-mib)") == []
     assert run("Kyprolis", "Kyprolis", terms=Terms(frozenset({"Kyprolis"}))) == []
+    # Two hyphens make a pronunciation guide too, and it is kept letter for letter.
+    assert names(run("(SEE-toh-sin)", "(see-toh-sin)")) == {"do-not-translate"}
 
 
 def test_untranslated_entries_are_not_checked_and_fuzzy_ones_are():
@@ -335,6 +341,8 @@ DOSING_SPANISH = [
     ("Take one tablet twice a day, every 12 hours.", "Tome un comprimido dos veces al día, cada 12 horas."),
     ("Take one tablet twice a day, every 12 hours.", "Tome 1 comprimido 2 veces al día, cada doce horas."),
     ("Take it every other day.", "Tómelo cada dos días."),
+    ("Take it every other day.", "Tómelo un día sí y otro no."),
+    ("Take it every other week.", "Tómelo en semanas alternas."),
     ("Take it daily for three weeks, then stop for one week.",
      "Tómelo a diario durante tres semanas y luego descanse una semana."),
     ("Take it daily for three weeks, then stop for one week.",
