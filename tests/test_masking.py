@@ -73,3 +73,27 @@ def test_same_markup_catches_lost_emphasis_and_links() -> None:
     assert same_markup(source, "**[Mieloma][1]** que ha [recaído][2].")
     assert not same_markup(source, "[Mieloma][1] que ha [recaído][2].")
     assert not same_markup(source, "**[Mieloma][1]** que ha recaído.")
+
+
+def test_underscore_emphasis_closes_before_a_space_not_inside_a_word() -> None:
+    # CommonMark: '_' closes emphasis only where no letter follows it, so
+    # snake_case_name is plain text while _only_ and __this__ are emphasis.
+    masked = mask("Take _only_ one, not snake_case_name or __this__.")
+    assert masked.pieces == ("Take __1__ one, not snake_case_name or __2__.", "only", "this")
+    assert restore(masked, ["Tome __1__ uno, no snake_case_name ni __2__.", "solo", "esto"]) == \
+        "Tome _solo_ uno, no snake_case_name ni __esto__."
+    # A '_' with a letter after it does not close: the emphasis runs on, as a
+    # CommonMark renderer (the oracle) reads it.
+    from markdown_it import MarkdownIt
+
+    text = "Take _dose_unit_ daily."
+    assert MarkdownIt("commonmark").renderInline(text) == "Take <em>dose_unit</em> daily."
+    assert mask(text).pieces == ("Take __1__ daily.", "dose_unit")
+
+
+def test_a_protection_is_a_frozen_value_shared_safely_between_sheets() -> None:
+    # One Protection serves every sheet of a run (and worker threads): no sheet may change it.
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TERMS.terms = {}
