@@ -84,6 +84,12 @@ def test_sqlite_sync_replaces_po_units_and_keeps_tmx_imports(tmp_path: Path) -> 
         assert memory.sync("es", UNITS[:1]) == 1
         assert [u.source for u in memory.units("es")] == [CARFILZOMIB]
         assert memory.units("es")[0].terms == ("Carfilzomib", "Kyprolis")
+        # Read back, a unit is the value that went in: equal, and frozen (an
+        # index shares units between lookups; none may change another's).
+        (unit,) = memory.units("es")
+        assert unit == UNITS[0] and hash(unit) == hash(UNITS[0])
+        with pytest.raises(AttributeError):
+            unit.target = "otra cosa"
     with Memory(tmp_path / "other.sqlite") as other:
         assert other.import_tmx(tmp_path / "es.tmx", "es") == 4
         assert other.import_tmx(tmp_path / "es.tmx", "es") == 4  # again: replaced, not doubled
