@@ -312,3 +312,12 @@ def test_pretranslate_swaps_names_from_another_sheets_reviewed_entries_and_never
     for entry in drafts.values():
         for wrong in ("ciltacabtag", "Carvykti", "SIL-tuh", "autoleucel", "kar-FIL", "i-deh"):
             assert wrong not in entry.msgstr, entry
+
+
+def test_one_number_never_becomes_two_different_ones_in_a_swap() -> None:
+    # "20 ... 20" -> "10 ... 30": swapping 20 -> 10 everywhere would write a wrong
+    # day ("el día 10"); the memory must give nothing rather than that.
+    index = MemoryIndex([Unit("Take 20 mg on day 20.", "Tome 20 mg el día 20.", "seeds/x.md")])
+    assert index.lookup("Take 10 mg on day 30.") is None
+    match = index.lookup("Take 10 mg on day 10.")  # a consistent swap is still made
+    assert (match.kind, match.target) == ("placeables", "Tome 10 mg el día 10.")
