@@ -431,3 +431,23 @@ def test_folder_and_archive_are_replaced_together_even_after_a_kill(project, mon
     run_l10n(project, "release", "--locale", "es", check=True)
     assert sorted(p.name for p in (project / "dist").iterdir()) == ["es", "es.tar.gz"]
     assert _archive_manifest(project) == (project / "dist" / "es" / "manifest.json").read_bytes()
+
+
+def test_a_string_the_template_has_and_the_po_file_lacks_blocks(project):
+    # The translator's PO file predates the last extract: a release would ship
+    # the new English paragraph untranslated without saying why.
+    sheet = project / "seeds" / "carfilzomib.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\nA new warning for patients.\n", encoding="utf-8")
+    run_l10n(project, "extract", check=True)
+    done = run_l10n(project, "release", "--locale", "es")
+    assert "carfilzomib.po: 1 string(s) of the template are not in the PO file: run 'l10n update'" in done.stderr
+    assert _manifest(project)["released"] == []
+
+
+def test_a_sheet_without_a_template_is_blocked_with_a_reason_not_a_crash(project):
+    (project / "locales" / "templates" / "carfilzomib.pot").unlink()
+    done = run_l10n(project, "release", "--locale", "es")
+    assert done.returncode == 0, done.stderr
+    assert "seeds/carfilzomib.md: no template: run 'l10n extract'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _manifest(project)["blocked"] == ["bortezomib", "carfilzomib"]
