@@ -110,6 +110,10 @@ def test_release_is_byte_reproducible(project):
     with tarfile.open(project / "dist" / "es.tar.gz") as tar:
         assert {m.mtime for m in tar.getmembers()} == {1700000000}
     assert (project / "dist" / "es" / "carfilzomib.md").stat().st_mtime == 1700000000
+    # Same permissions whatever the umask: readable by all, executable by none (the folder searchable).
+    assert {oct(p.stat().st_mode & 0o777) for p in (project / "dist" / "es").iterdir()} == {"0o644"}
+    assert oct((project / "dist" / "es.tar.gz").stat().st_mode & 0o777) == "0o644"
+    assert oct((project / "dist" / "es").stat().st_mode & 0o777) == "0o755"
     with gzip.open(project / "dist" / "es.tar.gz") as raw:
         assert raw.read()  # a valid gzip stream
 
