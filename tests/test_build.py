@@ -280,3 +280,23 @@ def test_build_sheet_checks_the_layout_of_what_it_built(monkeypatch):
     monkeypatch.setattr(l10n.build, "render", lambda segment, translation: "- " + translation)
     with pytest.raises(L10nError, match="changes the sheet's layout"):
         build_sheet(doc, segments, catalog, "es")
+
+
+def test_a_refusal_made_in_a_worker_process_is_reported_the_same(project):
+    # With -j 2 sheets are built in forked workers and their refusals come back
+    # pickled: the check name and PO line must survive the trip.
+    po_path = _dosing(project, {"The usual dose is 20 mg/m2 once a day.": "La dosis habitual es de 200 mg/m2."})
+    done = run_l10n(project, "build", "--locale", "es", "--force", "-j", "2")
+    assert done.returncode == 0, done.stderr
+    line = _msgstr_line(po_path, "The usual dose is 20 mg/m2 once a day.")
+    assert (f"locales/es/LC_MESSAGES/examplumab.po:{line}: error [doses] the dose 20 mg/m2 is not in the "
+            "translation (the English text is kept)") in done.stderr.splitlines()
+
+
+def test_a_check_refusal_pickles_whole():
+    import pickle
+
+    from l10n.build import CheckRefusal
+
+    refusal = pickle.loads(pickle.dumps(CheckRefusal("error [doses] x", "es/a.po", 12, "doses")))
+    assert (str(refusal), refusal.check, refusal.line) == ("es/a.po:12: error [doses] x", "doses", 12)
