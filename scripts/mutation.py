@@ -140,7 +140,13 @@ def _run_tests(tree: Path, module: str, tests: list[str], timeout: float) -> str
 
 def _copy_tree(into: Path) -> Path:
     tree = into / "tree"
-    ignore = shutil.ignore_patterns(".git", ".venv", "build", "dist", ".l10n", "__pycache__", "bench")
+    skip = shutil.ignore_patterns(".git", ".venv", "build", "dist", ".l10n", "__pycache__")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        if Path(folder).name == "bench":  # its scripts only (test_concurrency makes a corpus), not its data
+            return {n for n in names if not n.endswith(".py")}
+        return skip(folder, names)
+
     shutil.copytree(ROOT, tree, ignore=ignore)
     return tree
 
