@@ -503,3 +503,11 @@ def test_a_seed_sentence_with_a_changed_number_word_is_reported_at_its_line(proj
     assert done.returncode == 3
     assert (f"locales/es/LC_MESSAGES/carfilzomib.po:{msgstr_line(po, 'With other drugs')}: error [number-words] "
             "the source says 'three' (3), the translation 'cuatro' (4)") in done.stderr.splitlines()
+
+
+def test_punctuation_messages_name_both_ends():
+    assert only(run("Store it cold", "Consérvelo en frío."), "punctuation") == [
+        "the source ends with 'no punctuation', the translation with '.'"]
+    assert only(run("Store it cold.", "Consérvelo en frío"), "punctuation") == [
+        "the source ends with '.', the translation with 'none'"]
+    assert only(run("Store it cold.", "Consérvelo en frío."), "punctuation") == []
