@@ -321,3 +321,12 @@ def test_one_number_never_becomes_two_different_ones_in_a_swap() -> None:
     assert index.lookup("Take 10 mg on day 30.") is None
     match = index.lookup("Take 10 mg on day 10.")  # a consistent swap is still made
     assert (match.kind, match.target) == ("placeables", "Tome 10 mg el día 10.")
+
+
+def test_a_disease_is_its_head_word_and_at_most_three_words_before_it() -> None:
+    # The words that say which disease stop at a stop word, or after three: a
+    # verb the stop list lacks ("targets") is not part of "relapsed mantle cell lymphoma".
+    from l10n.memory import facts
+
+    assert facts("Ibrutinib targets relapsed mantle cell lymphoma.") == ("relapsed mantle cell lymphoma",)
+    assert facts("It treats mantle cell lymphoma.") == ("mantle cell lymphoma",)
