@@ -162,3 +162,22 @@ def test_odd_comments_and_references_are_kept_as_msgcat_keeps_them(tmp_path):
     catalog = parse(text, "edge.po")
     assert serialize(catalog) == 'msgid ""\nmsgstr ""\n\n' + gnu
     assert catalog[1].tcomment == "no space after the mark\n two spaces"
+
+
+@pytest.mark.parametrize("text", [
+    # the line-by-line reader (a '#|' first): comments and references without a space,
+    # and an obsolete entry whose previous msgid follows another obsolete entry
+    '#|msgid "Old"\nmsgid "New"\nmsgstr "Nuevo"\n\n#.no space extracted\n#:seeds/a.md:3\n'
+    'msgid "Take one"\nmsgstr "Tome una"\n\n#~ msgid "Gone"\n#~ msgstr "Ido"\n\n'
+    '#~| msgid "Older"\n#~ msgid "Gone too"\n#~ msgstr "Ido también"\n',
+    # the whole-entry scanner (the common layout)
+    '#.no space, common layout\nmsgid "First"\nmsgstr "Primero"\n',
+    # obsolete entries with no blank line between them: '#~|' begins the next one
+    '#~ msgid "Gone"\n#~ msgstr "Ido"\n#~| msgid "Older"\n#~ msgid "Gone too"\n#~ msgstr "Ido también"\n',
+])
+def test_comments_without_a_space_read_as_msgcat_reads_them(tmp_path, text):
+    msgcat = require_tool("msgcat")
+    text = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n' + text
+    (tmp_path / "in.po").write_text(text, encoding="utf-8")
+    gnu = subprocess.run([msgcat, str(tmp_path / "in.po")], capture_output=True, text=True, check=True).stdout
+    assert serialize(parse(text, "in.po")) == gnu
