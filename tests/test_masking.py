@@ -97,3 +97,23 @@ def test_a_protection_is_a_frozen_value_shared_safely_between_sheets() -> None:
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         TERMS.terms = {}
+
+
+def test_a_link_with_brackets_inside_and_an_image_are_masked_whole() -> None:
+    masked = mask("Read [the [boxed] warning][1] first.")
+    assert masked.pieces == ("Read __1__ first.", "the [boxed] warning")
+    masked = mask("See ![a chart of doses][1] here.")
+    assert masked.pieces == ("See __1__ here.", "a chart of doses")  # the '!' goes with it
+    assert restore(masked, ["Vea __1__ aquí.", "un gráfico de dosis"]) == "Vea ![un gráfico de dosis][1] aquí."
+
+
+def test_a_backslash_that_escapes_nothing_is_left_as_text() -> None:
+    # Masking it would only give the engine one more token to lose.
+    assert mask("Ends with a backslash\\").pieces == ("Ends with a backslash\\",)
+
+
+def test_a_lost_mask_is_named_by_the_markup_it_stood_for() -> None:
+    masked = mask("Take *one* or **two** daily.")
+    assert masked.pieces == ("Take __1__ or __2__ daily.", "one", "two")
+    with pytest.raises(MaskError, match=r"'\*\*two\*\*'"):
+        restore(masked, ["Tome __1__ o dos al día.", "una", "dos"])
