@@ -330,3 +330,18 @@ def test_a_disease_is_its_head_word_and_at_most_three_words_before_it() -> None:
 
     assert facts("Ibrutinib targets relapsed mantle cell lymphoma.") == ("relapsed mantle cell lymphoma",)
     assert facts("It treats mantle cell lymphoma.") == ("mantle cell lymphoma",)
+
+
+def test_a_memory_file_reopens_and_one_of_another_schema_is_named(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "memory.sqlite"
+    with Memory(path) as memory:
+        memory.sync("es", UNITS)
+    with Memory(path) as again:  # the next command's run
+        assert len(again.units("es")) == 4
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    db.close()
+    with pytest.raises(MemoryFileError, match="memory schema 0 is not 1: delete the file, it is rebuilt"):
+        Memory(path)
