@@ -511,3 +511,24 @@ def test_punctuation_messages_name_both_ends():
     assert only(run("Store it cold.", "Consérvelo en frío"), "punctuation") == [
         "the source ends with '.', the translation with 'none'"]
     assert only(run("Store it cold.", "Consérvelo en frío."), "punctuation") == []
+
+
+def test_source_problems_come_in_line_order_whatever_their_check():
+    doc = parse_document("---\ntitle: Test - NCI\n---\n\nTODO: write this\n\n##\n\nStray **bold here.\n", "t.md")
+    got = [(p.line, p.check) for p in check_source(doc, segment_document(doc))]
+    assert got == [(5, "scaffolding"), (7, "empty-heading"), (9, "markup")]
+
+
+def test_a_list_of_numbers_is_compared_number_by_number():
+    assert only(run("Given on days 1,8,15.", "Se da los días 1,8,16."), "numbers") == [
+        "the translation has 1,8,16 but not 1,8,15 (in es: 1)"]
+    assert only(run("Given on days 1,8,15.", "Se da los días 1,8,15."), "numbers") == []
+
+
+def test_a_changed_pronunciation_line_is_named_as_one():
+    assert only(run("(SEE-toh-sin)", "(see-toh-sin)"), "do-not-translate") == [
+        "(SEE-toh-sin) is a pronunciation line: the translation must be the same, letter for letter"]
+    # a one-letter syllable at either end is still part of it
+    for guide in ("(a-ZAY-sih-tih-deen)", "(DEK-suh-METH-uh-zone-a)"):
+        assert only(run(guide, guide.lower()), "do-not-translate") == [
+            f"{guide} is a pronunciation line: the translation must be the same, letter for letter"]
