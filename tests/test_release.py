@@ -458,3 +458,22 @@ def test_a_sheet_without_a_template_is_blocked_with_a_reason_not_a_crash(project
     assert "seeds/carfilzomib.md: no template: run 'l10n extract'" in done.stderr
     assert "Traceback" not in done.stderr
     assert _manifest(project)["blocked"] == ["bortezomib", "carfilzomib"]
+
+
+@pytest.mark.parametrize("first_line", ["", "../outside"])
+def test_a_damaged_swap_marker_never_moves_or_deletes_anything(project, first_line):
+    # The marker's first line names the staging folder; an empty or escaping one
+    # (a truncated write, a hand edit) must not make recover() touch dist/ itself
+    # or a folder outside it.
+    from l10n.release import recover
+
+    run_l10n(project, "release", "--locale", "es", check=True)
+    before = _tree(project / "dist" / "es")
+    outside = project / "outside"
+    (outside / "es").mkdir(parents=True)
+    (outside / "es" / "keep.txt").write_text("not l10n's")
+    (project / "dist" / ".es.swap").write_text(f"{first_line}\nes\nes.tar.gz\n", encoding="utf-8")
+    recover(project / "dist" / "es")
+    assert _tree(project / "dist" / "es") == before
+    assert (outside / "es" / "keep.txt").read_text() == "not l10n's"
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["es", "es.tar.gz"]
