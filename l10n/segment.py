@@ -556,6 +556,10 @@ def render(segment: Segment, translation: str) -> str:
         raise _fail(segment, f"a {segment.kind.replace('-', ' ')} cannot contain a line break")
     if segment.kind == "table-cell" and len(_table_cells("|" + translation + "|")) != 1:
         raise _fail(segment, "a '|' would split the table cell; write '\\|'")
+    if segment.kind == "table-cell" and (len(translation) - len(translation.rstrip("\\"))) % 2:
+        # In '|10 mg\|daily|' the '\' hides the cell's closing '|': GFM merges
+        # the two cells and pads the row, so a build's layout check cannot see it.
+        raise _fail(segment, "a '\\' at the end of a table cell would join it to the next cell; write '\\\\'")
     if segment.kind in ("paragraph", "list-item", "blockquote"):
         _check_stays_inline(segment, events)
     return splice(translation, edits)

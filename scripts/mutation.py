@@ -42,10 +42,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each core module and the tests that exercise it (the doctests in the module run too).
 MODULES = {
     "segment": ["tests/test_segment.py", "tests/test_build.py", "tests/test_invariants.py"],
-    "catalog": ["tests/test_catalog.py", "tests/test_invariants.py", "tests/test_interop.py"],
+    "catalog": ["tests/test_catalog.py", "tests/test_invariants.py", "tests/test_interop.py",
+                "tests/test_concurrency.py"],
     "pofile": ["tests/test_pofile.py", "tests/test_catalog.py", "tests/test_interop.py"],
     "build": ["tests/test_build.py", "tests/test_invariants.py"],
-    "checks": ["tests/test_checks.py", "tests/test_invariants.py"],
+    "checks": ["tests/test_checks.py", "tests/test_invariants.py", "tests/test_drugnames.py"],
     "masking": ["tests/test_masking.py", "tests/test_pretranslate.py"],
     "memory": ["tests/test_memory.py", "tests/test_pretranslate.py"],
     "release": ["tests/test_release.py"],
@@ -139,23 +140,34 @@ def _run_tests(tree: Path, module: str, tests: list[str], timeout: float) -> str
 
 def _copy_tree(into: Path) -> Path:
     tree = into / "tree"
-    ignore = shutil.ignore_patterns(".git", ".venv", "build", "dist", ".l10n", "__pycache__", "bench")
+    skip = shutil.ignore_patterns(".git", ".venv", "build", "dist", ".l10n", "__pycache__")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        if Path(folder).name == "bench":  # its scripts only (test_concurrency makes a corpus), not its data
+            return {n for n in names if not n.endswith(".py")}
+        return skip(folder, names)
+
     shutil.copytree(ROOT, tree, ignore=ignore)
     return tree
 
 
-def run(modules: list[str], per_module: int, jobs: int, seed: int, timeout: float) -> list[dict]:
+def run(modules: list[str], per_module: int, jobs: int, seed: int, timeout: float,
+        only: list[dict] | None = None) -> list[dict]:
     plan = []
     for module in modules:
         source = (ROOT / "l10n" / f"{module}.py").read_text(encoding="utf-8")
         sites = mutation_sites(source)
         chosen = random.Random(f"{seed}:{module}").sample(sites, min(per_module, len(sites)))
+        if only is not None:  # --rerun: just these mutants (the code must not have moved since)
+            wanted = {(r["module"], r.get("site", r["mutation"])) for r in only}  # older reports: by description
+            chosen = [(site, description) for site, description in sites
+                      if (module, site) in wanted or (module, description) in wanted]
         plan.extend((module, site, description) for site, description in sorted(chosen))
     print(f"{len(plan)} mutants over {len(modules)} modules", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="l10n-mutant-") as scratch:  # unmutated, the tests must pass
         tree = _copy_tree(Path(scratch))
-        for module in modules:
-            if _run_tests(tree, module, MODULES[module], timeout) != "survived":
+        for module in modules:  # twice before giving up: a timing test may lose once on a loaded machine
+            if "survived" not in (_run_tests(tree, module, MODULES[module], timeout) for _ in range(2)):
                 sys.exit(f"mutation: the tests of l10n/{module}.py fail without any mutation; fix them first")
 
     def one(item):
@@ -166,11 +178,11 @@ def run(modules: list[str], per_module: int, jobs: int, seed: int, timeout: floa
             original = path.read_text(encoding="utf-8")
             mutated = mutate(original, site)
             if mutated == ast.unparse(ast.parse(original)) + "\n":
-                return {"module": module, "mutation": description, "outcome": "unchanged"}
+                return {"module": module, "site": site, "mutation": description, "outcome": "unchanged"}
             path.write_text(mutated, encoding="utf-8")
             started = time.monotonic()
             outcome = _run_tests(tree, module, MODULES[module], timeout)
-            return {"module": module, "mutation": description, "outcome": outcome,
+            return {"module": module, "site": site, "mutation": description, "outcome": outcome,
                     "seconds": round(time.monotonic() - started, 1)}
 
     results = []
@@ -204,8 +216,14 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300, help="seconds for one mutant's tests")
     parser.add_argument("--report", type=Path, help="write the Markdown table here")
     parser.add_argument("--json", type=Path, help="write every mutant's outcome here")
+    parser.add_argument("--rerun", type=Path, metavar="JSON",
+                        help="run again only the survivors of an earlier --json (after writing tests for them)")
     args = parser.parse_args()
-    results = run(args.modules, args.per_module, args.jobs, args.seed, args.timeout)
+    only = None
+    if args.rerun:
+        only = [r for r in json.loads(args.rerun.read_text(encoding="utf-8")) if r["outcome"] == "survived"]
+        args.modules = [m for m in args.modules if any(r["module"] == m for r in only)]
+    results = run(args.modules, args.per_module, args.jobs, args.seed, args.timeout, only)
     table = report(results)
     print(table)
     if args.report:

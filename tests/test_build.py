@@ -254,3 +254,49 @@ def test_release_blocks_a_reviewed_sheet_with_a_bidi_override(tmp_path):
     manifest = (tmp_path / "dist/es/manifest.json").read_text(encoding="utf-8")
     assert '"blocked": [\n    "carfilzomib"\n  ]' in manifest and "\u202e" not in manifest
     assert not (tmp_path / "dist/es/carfilzomib.html").exists()
+
+
+def test_a_table_cell_ending_in_a_backslash_is_refused_not_joined_to_the_next_cell():
+    # Found while killing a mutant: '|10 mg\|daily|' is one cell '10 mg|daily' and
+    # an empty one (GFM pads the row), so the dose moved column and no check saw it.
+    doc = parse_document("---\ntitle: T\n---\n|Dose|When|\n|---|---|\n|10 mg|daily|\n", "s.md")
+    segments = segment_document(doc)
+    catalog = _catalog_for(doc, segments, {"10 mg": "10 mg\\", "daily": "a diario \\\\"})
+    result = build_sheet(doc, segments, catalog, "es")
+    assert result.text.endswith("\n|10 mg|a diario \\\\|\n")  # an escaped backslash is fine
+    assert result.counts["refused"] == 1
+    assert [str(p) for p in result.problems] == [
+        "top/table[1]/r2c1: a '\\' at the end of a table cell would join it to the next cell; write '\\\\'"]
+
+
+def test_build_sheet_checks_the_layout_of_what_it_built(monkeypatch):
+    # The last line of defence is wired in: a render that broke the layout
+    # (here, a paragraph made a list item) is refused before anything is written.
+    import l10n.build
+
+    doc = parse_document("---\ntitle: T\n---\n# Dosing\n\nTake one tablet.\n", "s.md")
+    segments = segment_document(doc)
+    catalog = _catalog_for(doc, segments, {"Take one tablet.": "Tome una tableta."})
+    monkeypatch.setattr(l10n.build, "render", lambda segment, translation: "- " + translation)
+    with pytest.raises(L10nError, match="changes the sheet's layout"):
+        build_sheet(doc, segments, catalog, "es")
+
+
+def test_a_refusal_made_in_a_worker_process_is_reported_the_same(project):
+    # With -j 2 sheets are built in forked workers and their refusals come back
+    # pickled: the check name and PO line must survive the trip.
+    po_path = _dosing(project, {"The usual dose is 20 mg/m2 once a day.": "La dosis habitual es de 200 mg/m2."})
+    done = run_l10n(project, "build", "--locale", "es", "--force", "-j", "2")
+    assert done.returncode == 0, done.stderr
+    line = _msgstr_line(po_path, "The usual dose is 20 mg/m2 once a day.")
+    assert (f"locales/es/LC_MESSAGES/examplumab.po:{line}: error [doses] the dose 20 mg/m2 is not in the "
+            "translation (the English text is kept)") in done.stderr.splitlines()
+
+
+def test_a_check_refusal_pickles_whole():
+    import pickle
+
+    from l10n.build import CheckRefusal
+
+    refusal = pickle.loads(pickle.dumps(CheckRefusal("error [doses] x", "es/a.po", 12, "doses")))
+    assert (str(refusal), refusal.check, refusal.line) == ("es/a.po:12: error [doses] x", "doses", 12)

@@ -294,3 +294,62 @@ def test_the_loss_guard_counts_plural_forms(tmp_path):
     with pytest.raises(DataLossError):
         _guard_against_loss(old, new)
     _guard_against_loss(old, update_catalog(old, polib.POFile(), "es")[0])
+
+
+def test_update_keeps_the_header_a_translators_editor_wrote(project):
+    # Poedit and Lokalize own Last-Translator, Language-Team and PO-Revision-Date;
+    # an update after a source edit must keep what they wrote, as msgmerge does.
+    po = project / "locales/es/LC_MESSAGES/carfilzomib.po"
+    prepare(project)
+    catalog = polib.pofile(str(po))
+    catalog.metadata["Last-Translator"] = "Ana Ruiz <ana@example.org>"
+    catalog.metadata["PO-Revision-Date"] = "2024-03-05 10:20+0100"
+    catalog.metadata["X-Editor-Note"] = "kept"
+    catalog.save()
+    sheet = project / "seeds/carfilzomib.md"
+    sheet.write_text(sheet.read_text().replace("possible side effects.", "possible side effects, all of them."))
+    run_l10n(project, "extract", check=True)
+    run_l10n(project, "update", "--locale", "es", check=True)
+    after = polib.pofile(str(po))
+    assert after.metadata["Last-Translator"] == "Ana Ruiz <ana@example.org>"
+    assert after.metadata["PO-Revision-Date"] == "2024-03-05 10:20+0100"
+    assert after.metadata["X-Editor-Note"] == "kept"
+    # ...while the source's own keys follow the new English.
+    pot = polib.pofile(str(project / "locales/templates/carfilzomib.pot"))
+    assert after.metadata["X-Source-SHA256"] == pot.metadata["X-Source-SHA256"]
+    msgfmt_check(po)
+
+
+def test_a_template_placeholder_revision_date_becomes_a_real_one(tmp_path):
+    doc = parse_document("---\ntitle: T\n---\nTake one tablet daily.\n", "s.md")
+    old = polib.POFile()
+    old.metadata = {"PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE", "Language": "es"}
+    new, _ = update_catalog(old, template_for(doc, segment_document(doc)), "es")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d\+0000", new.metadata["PO-Revision-Date"])
+
+
+def test_the_loss_guard_is_wired_into_update(monkeypatch):
+    # The guard catches a merge bug before anything is written: make the merge
+    # forget removed translations (instead of keeping them obsolete) and see it refuse.
+    import l10n.catalog
+
+    old_doc = parse_document("---\ntitle: T\n---\nTake one tablet daily.\n\n"
+                             "Store cold, in the original carton, away from light and from children.\n", "s.md")
+    new_doc = parse_document("---\ntitle: T\n---\nTake one tablet daily.\n", "s.md")
+    old = update_catalog(None, template_for(old_doc, segment_document(old_doc)), "es")[0]
+    for entry in old:
+        entry.msgstr = "ES " + entry.msgid
+    monkeypatch.setattr(l10n.catalog, "_has_translation", lambda entry: False)
+    # The message quotes the string's first 60 characters, enough to find it.
+    with pytest.raises(DataLossError, match="drop the translation of 'Store cold, in the original carton, "
+                                            "away from light and from'; nothing written"):
+        update_catalog(old, template_for(new_doc, segment_document(new_doc)), "es")
+
+
+def test_an_update_summary_reads_as_its_counts():
+    from l10n.catalog import UpdateSummary
+
+    summary = UpdateSummary(kept=3, added=1)
+    assert repr(summary) == "UpdateSummary(kept=3, fuzzy=0, added=1, obsoleted=0, revived=0)"
+    assert str(summary) == "3 kept, 0 fuzzy (source changed), 1 new, 0 obsolete, 0 revived"
+    assert summary == UpdateSummary(3, 0, 1) and summary != UpdateSummary(3)

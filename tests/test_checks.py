@@ -155,6 +155,10 @@ def test_do_not_translate_names_from_terms_and_from_the_sheet():
 
     catalog = read_catalog(ROOT / "locales/es/LC_MESSAGES/carfilzomib.po")
     assert sheet_terms(catalog).do_not_translate == {"Carfilzomib", "Kyprolis", "kar-FIL-zoh-mib"}
+    # A pronunciation the English has since corrected lingers as an obsolete
+    # entry (translated work is kept): it is no longer one of the sheet's names.
+    catalog.append(polib.POEntry(msgid="(kar-FIL-zoe-mib)", msgstr="(kar-FIL-zoe-mib)", obsolete=True))
+    assert sheet_terms(catalog).do_not_translate == {"Carfilzomib", "Kyprolis", "kar-FIL-zoh-mib"}
     for entry in catalog:
         # Whatever the committed catalog holds (the main job pretranslates it),
         # only the two translations below are under test.
@@ -179,6 +183,8 @@ def test_required_glossary_translations():
 def test_pronunciation_guides_and_names_may_stay_as_in_the_source():
     assert run("(kar-FIL-zoh-mib)", "(kar-FIL-zoh-mib)") == []
     assert run("Kyprolis", "Kyprolis", terms=Terms(frozenset({"Kyprolis"}))) == []
+    # Two hyphens make a pronunciation guide too, and it is kept letter for letter.
+    assert names(run("(SEE-toh-sin)", "(see-toh-sin)")) == {"do-not-translate"}
 
 
 def test_untranslated_entries_are_not_checked_and_fuzzy_ones_are():
@@ -335,6 +341,8 @@ DOSING_SPANISH = [
     ("Take one tablet twice a day, every 12 hours.", "Tome un comprimido dos veces al día, cada 12 horas."),
     ("Take one tablet twice a day, every 12 hours.", "Tome 1 comprimido 2 veces al día, cada doce horas."),
     ("Take it every other day.", "Tómelo cada dos días."),
+    ("Take it every other day.", "Tómelo un día sí y otro no."),
+    ("Take it every other week.", "Tómelo en semanas alternas."),
     ("Take it daily for three weeks, then stop for one week.",
      "Tómelo a diario durante tres semanas y luego descanse una semana."),
     ("Take it daily for three weeks, then stop for one week.",
@@ -508,3 +516,32 @@ def test_a_spanish_plural_ordinal_before_a_noun_is_a_number(source, translation,
     entry = polib.POEntry(msgid=source, msgstr=translation)
     found = [p.check for p in check_entry(entry, "x.po", _segment_for(entry), "es")]
     assert ("number-words" not in found) == ok, found
+
+
+def test_punctuation_messages_name_both_ends():
+    assert only(run("Store it cold", "Consérvelo en frío."), "punctuation") == [
+        "the source ends with 'no punctuation', the translation with '.'"]
+    assert only(run("Store it cold.", "Consérvelo en frío"), "punctuation") == [
+        "the source ends with '.', the translation with 'none'"]
+    assert only(run("Store it cold.", "Consérvelo en frío."), "punctuation") == []
+
+
+def test_source_problems_come_in_line_order_whatever_their_check():
+    doc = parse_document("---\ntitle: Test - NCI\n---\n\nTODO: write this\n\n##\n\nStray **bold here.\n", "t.md")
+    got = [(p.line, p.check) for p in check_source(doc, segment_document(doc))]
+    assert got == [(5, "scaffolding"), (7, "empty-heading"), (9, "markup")]
+
+
+def test_a_list_of_numbers_is_compared_number_by_number():
+    assert only(run("Given on days 1,8,15.", "Se da los días 1,8,16."), "numbers") == [
+        "the translation has 1,8,16 but not 1,8,15 (in es: 1)"]
+    assert only(run("Given on days 1,8,15.", "Se da los días 1,8,15."), "numbers") == []
+
+
+def test_a_changed_pronunciation_line_is_named_as_one():
+    assert only(run("(SEE-toh-sin)", "(see-toh-sin)"), "do-not-translate") == [
+        "(SEE-toh-sin) is a pronunciation line: the translation must be the same, letter for letter"]
+    # a one-letter syllable at either end is still part of it
+    for guide in ("(a-ZAY-sih-tih-deen)", "(DEK-suh-METH-uh-zone-a)"):
+        assert only(run(guide, guide.lower()), "do-not-translate") == [
+            f"{guide} is a pronunciation line: the translation must be the same, letter for letter"]

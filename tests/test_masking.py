@@ -73,3 +73,47 @@ def test_same_markup_catches_lost_emphasis_and_links() -> None:
     assert same_markup(source, "**[Mieloma][1]** que ha [recaído][2].")
     assert not same_markup(source, "[Mieloma][1] que ha [recaído][2].")
     assert not same_markup(source, "**[Mieloma][1]** que ha recaído.")
+
+
+def test_underscore_emphasis_closes_before_a_space_not_inside_a_word() -> None:
+    # CommonMark: '_' closes emphasis only where no letter follows it, so
+    # snake_case_name is plain text while _only_ and __this__ are emphasis.
+    masked = mask("Take _only_ one, not snake_case_name or __this__.")
+    assert masked.pieces == ("Take __1__ one, not snake_case_name or __2__.", "only", "this")
+    assert restore(masked, ["Tome __1__ uno, no snake_case_name ni __2__.", "solo", "esto"]) == \
+        "Tome _solo_ uno, no snake_case_name ni __esto__."
+    # A '_' with a letter after it does not close: the emphasis runs on, as a
+    # CommonMark renderer (the oracle) reads it.
+    from markdown_it import MarkdownIt
+
+    text = "Take _dose_unit_ daily."
+    assert MarkdownIt("commonmark").renderInline(text) == "Take <em>dose_unit</em> daily."
+    assert mask(text).pieces == ("Take __1__ daily.", "dose_unit")
+
+
+def test_a_protection_is_a_frozen_value_shared_safely_between_sheets() -> None:
+    # One Protection serves every sheet of a run (and worker threads): no sheet may change it.
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TERMS.terms = {}
+
+
+def test_a_link_with_brackets_inside_and_an_image_are_masked_whole() -> None:
+    masked = mask("Read [the [boxed] warning][1] first.")
+    assert masked.pieces == ("Read __1__ first.", "the [boxed] warning")
+    masked = mask("See ![a chart of doses][1] here.")
+    assert masked.pieces == ("See __1__ here.", "a chart of doses")  # the '!' goes with it
+    assert restore(masked, ["Vea __1__ aquí.", "un gráfico de dosis"]) == "Vea ![un gráfico de dosis][1] aquí."
+
+
+def test_a_backslash_that_escapes_nothing_is_left_as_text() -> None:
+    # Masking it would only give the engine one more token to lose.
+    assert mask("Ends with a backslash\\").pieces == ("Ends with a backslash\\",)
+
+
+def test_a_lost_mask_is_named_by_the_markup_it_stood_for() -> None:
+    masked = mask("Take *one* or **two** daily.")
+    assert masked.pieces == ("Take __1__ or __2__ daily.", "one", "two")
+    with pytest.raises(MaskError, match=r"'\*\*two\*\*'"):
+        restore(masked, ["Tome __1__ o dos al día.", "una", "dos"])

@@ -84,6 +84,12 @@ def test_sqlite_sync_replaces_po_units_and_keeps_tmx_imports(tmp_path: Path) -> 
         assert memory.sync("es", UNITS[:1]) == 1
         assert [u.source for u in memory.units("es")] == [CARFILZOMIB]
         assert memory.units("es")[0].terms == ("Carfilzomib", "Kyprolis")
+        # Read back, a unit is the value that went in: equal, and frozen (an
+        # index shares units between lookups; none may change another's).
+        (unit,) = memory.units("es")
+        assert unit == UNITS[0] and hash(unit) == hash(UNITS[0])
+        with pytest.raises(AttributeError):
+            unit.target = "otra cosa"
     with Memory(tmp_path / "other.sqlite") as other:
         assert other.import_tmx(tmp_path / "es.tmx", "es") == 4
         assert other.import_tmx(tmp_path / "es.tmx", "es") == 4  # again: replaced, not doubled
@@ -306,3 +312,36 @@ def test_pretranslate_swaps_names_from_another_sheets_reviewed_entries_and_never
     for entry in drafts.values():
         for wrong in ("ciltacabtag", "Carvykti", "SIL-tuh", "autoleucel", "kar-FIL", "i-deh"):
             assert wrong not in entry.msgstr, entry
+
+
+def test_one_number_never_becomes_two_different_ones_in_a_swap() -> None:
+    # "20 ... 20" -> "10 ... 30": swapping 20 -> 10 everywhere would write a wrong
+    # day ("el día 10"); the memory must give nothing rather than that.
+    index = MemoryIndex([Unit("Take 20 mg on day 20.", "Tome 20 mg el día 20.", "seeds/x.md")])
+    assert index.lookup("Take 10 mg on day 30.") is None
+    match = index.lookup("Take 10 mg on day 10.")  # a consistent swap is still made
+    assert (match.kind, match.target) == ("placeables", "Tome 10 mg el día 10.")
+
+
+def test_a_disease_is_its_head_word_and_at_most_three_words_before_it() -> None:
+    # The words that say which disease stop at a stop word, or after three: a
+    # verb the stop list lacks ("targets") is not part of "relapsed mantle cell lymphoma".
+    from l10n.memory import facts
+
+    assert facts("Ibrutinib targets relapsed mantle cell lymphoma.") == ("relapsed mantle cell lymphoma",)
+    assert facts("It treats mantle cell lymphoma.") == ("mantle cell lymphoma",)
+
+
+def test_a_memory_file_reopens_and_one_of_another_schema_is_named(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "memory.sqlite"
+    with Memory(path) as memory:
+        memory.sync("es", UNITS)
+    with Memory(path) as again:  # the next command's run
+        assert len(again.units("es")) == 4
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    db.close()
+    with pytest.raises(MemoryFileError, match="memory schema 0 is not 1: delete the file, it is rebuilt"):
+        Memory(path)

@@ -123,6 +123,12 @@ def test_reading_without_comments_keeps_strings_flags_and_lines(project):
     """A build reads PO files without their comments: nothing it uses may differ."""
     prepare(project)
     files = sorted(project.glob("locales/**/*.po*")) + [CASES / "rich.po"]
+    # Machine drafts in the usual layout (comments, references, then the flag):
+    # a fuzzy flag lost here would build a draft as if it were reviewed.
+    drafted = polib.pofile(str(files[0]))
+    for entry in drafted[:5]:
+        entry.msgstr, entry.flags = "ES " + entry.msgid, ["fuzzy"]
+    drafted.save()
     for path in files:
         text = path.read_text()
         for variant in (text, text.replace("\n", "\r\n")):
@@ -135,3 +141,43 @@ def test_reading_without_comments_keeps_strings_flags_and_lines(project):
             assert [used(e) for e in bare] == [used(e) for e in full], path
             assert bare.metadata == full.metadata
     assert any("fuzzy" in e.flags for e in parse((CASES / "rich.po").read_text(), "x.po", comments=False))
+    bare = parse(files[0].read_text(), "x.po", comments=False)
+    assert [e.flags for e in bare[:6]] == [["fuzzy"]] * 5 + [[]]
+
+
+def test_odd_comments_and_references_are_kept_as_msgcat_keeps_them(tmp_path):
+    """A hand-edited file: '#text' without a space, a reference ending in ':' or
+    with a non-numeric line.  GNU msgcat (the oracle) reads and writes them back;
+    polib refuses the first.  The leading '#|' entry sends every entry through
+    the line-by-line reader."""
+    msgcat = require_tool("msgcat")
+    text = (
+        '#| msgid "Old"\nmsgid "New"\nmsgstr "Nuevo"\n\n'
+        "#no space after the mark\n#  two spaces\n"
+        "#: seeds/a.md:12 seeds/b.md: seeds/c.md:x README\n"
+        'msgid "Take one"\nmsgstr "Tome una"\n'
+    )
+    (tmp_path / "edge.po").write_text(text)
+    gnu = subprocess.run([msgcat, str(tmp_path / "edge.po")], capture_output=True, text=True, check=True).stdout
+    catalog = parse(text, "edge.po")
+    assert serialize(catalog) == 'msgid ""\nmsgstr ""\n\n' + gnu
+    assert catalog[1].tcomment == "no space after the mark\n two spaces"
+
+
+@pytest.mark.parametrize("text", [
+    # the line-by-line reader (a '#|' first): comments and references without a space,
+    # and an obsolete entry whose previous msgid follows another obsolete entry
+    '#|msgid "Old"\nmsgid "New"\nmsgstr "Nuevo"\n\n#.no space extracted\n#:seeds/a.md:3\n'
+    'msgid "Take one"\nmsgstr "Tome una"\n\n#~ msgid "Gone"\n#~ msgstr "Ido"\n\n'
+    '#~| msgid "Older"\n#~ msgid "Gone too"\n#~ msgstr "Ido también"\n',
+    # the whole-entry scanner (the common layout)
+    '#.no space, common layout\nmsgid "First"\nmsgstr "Primero"\n',
+    # obsolete entries with no blank line between them: '#~|' begins the next one
+    '#~ msgid "Gone"\n#~ msgstr "Ido"\n#~| msgid "Older"\n#~ msgid "Gone too"\n#~ msgstr "Ido también"\n',
+])
+def test_comments_without_a_space_read_as_msgcat_reads_them(tmp_path, text):
+    msgcat = require_tool("msgcat")
+    text = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n' + text
+    (tmp_path / "in.po").write_text(text, encoding="utf-8")
+    gnu = subprocess.run([msgcat, str(tmp_path / "in.po")], capture_output=True, text=True, check=True).stdout
+    assert serialize(parse(text, "in.po")) == gnu

@@ -110,6 +110,10 @@ def test_release_is_byte_reproducible(project):
     with tarfile.open(project / "dist" / "es.tar.gz") as tar:
         assert {m.mtime for m in tar.getmembers()} == {1700000000}
     assert (project / "dist" / "es" / "carfilzomib.md").stat().st_mtime == 1700000000
+    # Same permissions whatever the umask: readable by all, executable by none (the folder searchable).
+    assert {oct(p.stat().st_mode & 0o777) for p in (project / "dist" / "es").iterdir()} == {"0o644"}
+    assert oct((project / "dist" / "es.tar.gz").stat().st_mode & 0o777) == "0o644"
+    assert oct((project / "dist" / "es").stat().st_mode & 0o777) == "0o755"
     with gzip.open(project / "dist" / "es.tar.gz") as raw:
         assert raw.read()  # a valid gzip stream
 
@@ -118,7 +122,8 @@ def test_changed_english_blocks_and_removes_an_earlier_release(project):
     run_l10n(project, "release", check=True)
     assert (project / "dist" / "es" / "carfilzomib.md").exists()
     sheet = project / "seeds" / "carfilzomib.md"
-    sheet.write_text(sheet.read_text(encoding="utf-8") + "\nA new warning for patients.\n", encoding="utf-8")
+    new = "A new warning for patients who take this drug with other medicines."
+    sheet.write_text(sheet.read_text(encoding="utf-8") + f"\n{new}\n", encoding="utf-8")
     done = run_l10n(project, "release")
     assert done.returncode == 0
     assert "the English sheet changed since this translation was made" in done.stderr
@@ -128,7 +133,9 @@ def test_changed_english_blocks_and_removes_an_earlier_release(project):
     run_l10n(project, "extract", check=True)
     run_l10n(project, "update", check=True)
     done = run_l10n(project, "release")
-    assert "1 string(s) untranslated, the first: 'A new warning for patients.'" in done.stderr
+    # The message quotes the first 50 characters, enough to find the string.
+    assert "1 string(s) untranslated, the first: 'A new warning for patients who take this drug with'" \
+        in done.stderr
     assert _manifest(project)["released"] == []
 
 
@@ -431,3 +438,42 @@ def test_folder_and_archive_are_replaced_together_even_after_a_kill(project, mon
     run_l10n(project, "release", "--locale", "es", check=True)
     assert sorted(p.name for p in (project / "dist").iterdir()) == ["es", "es.tar.gz"]
     assert _archive_manifest(project) == (project / "dist" / "es" / "manifest.json").read_bytes()
+
+
+def test_a_string_the_template_has_and_the_po_file_lacks_blocks(project):
+    # The translator's PO file predates the last extract: a release would ship
+    # the new English paragraph untranslated without saying why.
+    sheet = project / "seeds" / "carfilzomib.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\nA new warning for patients.\n", encoding="utf-8")
+    run_l10n(project, "extract", check=True)
+    done = run_l10n(project, "release", "--locale", "es")
+    assert "carfilzomib.po: 1 string(s) of the template are not in the PO file: run 'l10n update'" in done.stderr
+    assert _manifest(project)["released"] == []
+
+
+def test_a_sheet_without_a_template_is_blocked_with_a_reason_not_a_crash(project):
+    (project / "locales" / "templates" / "carfilzomib.pot").unlink()
+    done = run_l10n(project, "release", "--locale", "es")
+    assert done.returncode == 0, done.stderr
+    assert "seeds/carfilzomib.md: no template: run 'l10n extract'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _manifest(project)["blocked"] == ["bortezomib", "carfilzomib"]
+
+
+@pytest.mark.parametrize("first_line", ["", "../outside"])
+def test_a_damaged_swap_marker_never_moves_or_deletes_anything(project, first_line):
+    # The marker's first line names the staging folder; an empty or escaping one
+    # (a truncated write, a hand edit) must not make recover() touch dist/ itself
+    # or a folder outside it.
+    from l10n.release import recover
+
+    run_l10n(project, "release", "--locale", "es", check=True)
+    before = _tree(project / "dist" / "es")
+    outside = project / "outside"
+    (outside / "es").mkdir(parents=True)
+    (outside / "es" / "keep.txt").write_text("not l10n's")
+    (project / "dist" / ".es.swap").write_text(f"{first_line}\nes\nes.tar.gz\n", encoding="utf-8")
+    recover(project / "dist" / "es")
+    assert _tree(project / "dist" / "es") == before
+    assert (outside / "es" / "keep.txt").read_text() == "not l10n's"
+    assert sorted(p.name for p in (project / "dist").iterdir()) == ["es", "es.tar.gz"]

@@ -290,3 +290,13 @@ def test_rendering_a_segment_as_itself_reproduces_its_single_line_source(path):
             continue
         assert render(seg, seg.text) == source, seg.key
     assert splice("abc", []) == "abc"
+
+
+@pytest.mark.parametrize("translation, block", [
+    ("- Tome una tableta.", "List"), ("# Tome una tableta.", "Heading"), ("> Tome una tableta.", "BlockQuote"),
+])
+def test_a_layout_refusal_names_the_block_markdown_would_read(translation, block):
+    doc = parse_document("---\ntitle: T\n---\nTake one tablet.\n", "x.md")
+    paragraph = segment_document(doc)[-1]
+    with pytest.raises(TranslationError, match=rf"\(Markdown reads it as {block}\); escape the character"):
+        render(paragraph, translation)
