@@ -95,3 +95,26 @@ def fill_identity(po_path: Path) -> None:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
     catalog.save()
+
+
+def set_entries(po_path: Path, changes: dict, previous=lambda msgid: "FDA approved", wrapwidth: int = 78) -> None:
+    """Give entries (by msgid) a translation of a kind, as the workflow or a translator would leave it.
+
+    A value is the msgstr (reviewed) or ``(msgstr, kind)`` with kind one of
+    reviewed, machine, memory (fuzzy with l10n's comment) or changed (fuzzy
+    with ``previous(msgid)`` as the previous English).
+    """
+    catalog = polib.pofile(str(po_path), wrapwidth=wrapwidth)
+    for entry in catalog:
+        if entry.msgid not in changes:
+            continue
+        value = changes[entry.msgid]
+        entry.msgstr, kind = value if isinstance(value, tuple) else (value, "reviewed")
+        entry.flags = [] if kind == "reviewed" else ["fuzzy"]
+        if kind == "machine":
+            entry.tcomment = "l10n: machine apertium 3.8.3"
+        elif kind == "memory":
+            entry.tcomment = "l10n: memory 92% from seeds/bortezomib.md"
+        elif kind == "changed":
+            entry.previous_msgid = previous(entry.msgid)
+    catalog.save()

@@ -7,14 +7,13 @@ import re
 import subprocess
 from pathlib import Path
 
-import polib
 import pytest
 
 from l10n.config import load_config
 from l10n.review import patient_html, render_page, sheet_review
 from l10n.stats import read_sheets
 
-from conftest import require_tool, run_l10n
+from conftest import require_tool, run_l10n, set_entries
 
 SCRIPT = "<script>document.title='pwned'</script>"
 IMG = "<img src=x onerror=\"document.title='img'\">"
@@ -23,19 +22,7 @@ TITLE = "Review: es translations"
 
 def translate(po: Path, changes: dict[str, tuple[str, str]]) -> None:
     """Give entries (by msgid) a translation of a kind: reviewed, machine, memory or changed."""
-    catalog = polib.pofile(str(po))
-    for entry in catalog:
-        if entry.msgid not in changes:
-            continue
-        entry.msgstr, kind = changes[entry.msgid]
-        entry.flags = [] if kind == "reviewed" else ["fuzzy"]
-        if kind == "machine":
-            entry.tcomment = "l10n: machine apertium 3.8.3"
-        elif kind == "memory":
-            entry.tcomment = "l10n: memory 92% from seeds/bortezomib.md"
-        elif kind == "changed":
-            entry.previous_msgid = "FDA approved"
-    catalog.save()
+    set_entries(po, changes)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from l10n import pofile
 from l10n.approval import approval
 from l10n.serve import edit_entry, entry_id, replace_entry
 
-from conftest import msgfmt_check, require_tool, run_l10n
+from conftest import msgfmt_check, require_tool, run_l10n, set_entries
 
 PO = "locales/es/LC_MESSAGES/{}.po"
 
@@ -47,19 +47,7 @@ PAYLOAD = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwne
 
 
 def draft(po: Path, changes: dict) -> None:
-    catalog = polib.pofile(str(po), wrapwidth=0)
-    for entry in catalog:
-        if entry.msgid in changes:
-            value = changes[entry.msgid]
-            entry.msgstr, kind = value if isinstance(value, tuple) else (value, "reviewed")
-            entry.flags = [] if kind == "reviewed" else ["fuzzy"]
-            if kind == "machine":
-                entry.tcomment = "l10n: machine apertium 3.8.3"
-            elif kind == "memory":
-                entry.tcomment = "l10n: memory 92% from seeds/bortezomib.md"
-            elif kind == "changed":
-                entry.previous_msgid = entry.msgid.replace("Daratumumab", "Daratumumab alfa")
-    catalog.save()
+    set_entries(po, changes, previous=lambda msgid: msgid.replace("Daratumumab", "Daratumumab alfa"), wrapwidth=0)
 
 
 @pytest.fixture
