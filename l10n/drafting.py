@@ -39,14 +39,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence
 
 from .engines import Engine, EngineError
+from . import drugnames
 from .errors import TranslationError
 from .masking import TOKEN, Masked, MaskError, Protection, mask, restore
 from .wordchoice import unglue
-
-try:  # Spanish generic names (l10n/drugnames.py); drafts work without it
-    from . import drugnames
-except ImportError:  # pragma: no cover - depends on what is installed
-    drugnames = None
 
 __all__ = ["Request", "Draft", "Stages", "machine_drafts", "full_protection", "spanish_name",
            "sentence_case_english", "sentence_case"]
@@ -94,25 +90,14 @@ class _Plan:
 def spanish_name(name: str) -> str | None:
     """The Spanish generic name for a generic drug name the sheet keeps, or None (keep it as written).
 
-    The one place l10n asks :mod:`l10n.drugnames`; without that module every
-    name stays as it is.
+    The one place drafting asks :mod:`l10n.drugnames` for a name's Spanish form.
     """
-    if drugnames is None:
-        return None
-    try:
-        found = drugnames.spanish_generic(name)
-    except Exception:  # noqa: BLE001 - a naming helper must never stop a draft
-        return None
+    found = drugnames.spanish_generic(name)
     return found if found and found.lower() != name.lower() else None
 
 
 def _mentioned_names(text: str) -> list[str]:
-    if drugnames is None or not hasattr(drugnames, "find_generic_names"):
-        return []
-    try:
-        return [name for _start, _end, name in drugnames.find_generic_names(text)]
-    except Exception:  # noqa: BLE001
-        return []
+    return [name for _start, _end, name in drugnames.find_generic_names(text)]
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
