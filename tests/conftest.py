@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import polib
@@ -118,3 +119,51 @@ def set_entries(po_path: Path, changes: dict, previous=lambda msgid: "FDA approv
         elif kind == "changed":
             entry.previous_msgid = previous(entry.msgid)
     catalog.save()
+
+
+def png_colors(path: Path) -> Counter[tuple[int, int, int]]:
+    """How many pixels of each RGB colour a PNG screenshot has (8-bit RGB or RGBA, as Chromium writes).
+
+    The standard library's zlib and the PNG filters undone by hand: enough to
+    compare a screenshot with an expectation (a banner's colour is there, the
+    page is not blank) without an imaging library.
+    """
+    import struct
+    import zlib
+
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    width, height, depth, colour_type, _, _, interlace = header
+    assert depth == 8 and colour_type in (2, 6) and interlace == 0, f"unexpected PNG format {header}"
+    channels = 3 if colour_type == 2 else 4
+    stride = width * channels
+    raw = zlib.decompress(idat)
+    previous = bytearray(stride)
+    colours: Counter = Counter()
+    for row in range(height):
+        kind, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, up_left = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - up_left
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - up_left)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else up_left)) & 0xFF
+        colours.update(tuple(line[i:i + 3]) for i in range(0, stride, channels))
+        previous = line
+    return colours

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polib
 
-from conftest import ROOT, require_tool
+from conftest import png_colors, ROOT, require_tool
 from l10n.build import build_sheet
 from l10n.config import load_config
 from l10n.document import parse_document
@@ -174,8 +174,11 @@ def test_screenshot_of_the_spanish_page(tmp_path):
     target.write_text(page.html, encoding="utf-8")
     shot = tmp_path / "page.png"
     chromium(target, f"--screenshot={shot}", "--window-size=900,900", tmp=tmp_path)
-    data = shot.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    colours = png_colors(shot)
+    white = colours[(255, 255, 255)]
+    assert white < 0.99 * sum(colours.values())  # not a blank page (text on white: about 2% ink)
+    assert colours[(0x12, 0x35, 0x5B)] > 200  # the heading's colour: the sheet's title is drawn
+    assert colours[(0xFD, 0xE8, 0xE8)] == 0  # and no draft banner on a released page
 
 
 # -- a second locale with no engine, no ui catalog and no link rules ---------------------------

@@ -13,7 +13,7 @@ from l10n.config import load_config
 from l10n.review import patient_html, render_page, sheet_review
 from l10n.stats import read_sheets
 
-from conftest import require_tool, run_l10n, set_entries
+from conftest import png_colors, require_tool, run_l10n, set_entries
 
 SCRIPT = "<script>document.title='pwned'</script>"
 IMG = "<img src=x onerror=\"document.title='img'\">"
@@ -134,4 +134,9 @@ def test_screenshot_of_the_review_page(reviewed_project: Path, tmp_path: Path):
     result = chromium(reviewed_project / "build/review/es.html", tmp_path, f"--screenshot={shot}",
                       "--window-size=1400,2200", "--hide-scrollbars")
     assert result.returncode == 0, result.stderr
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    colours = png_colors(shot)
+    # The status pills and the highlighted QA error, in the page's own colours.
+    for name, colour in {"reviewed": (0xD8, 0xF0, 0xD8), "machine": (0xFF, 0xE1, 0xB3),
+                         "memory": (0xE3, 0xDC, 0xFF), "changed": (0xFF, 0xD3, 0xD3),
+                         "row with a QA error": (0xFF, 0xF1, 0xF1)}.items():
+        assert colours[colour] > 100, f"no {name} colour in the screenshot"
