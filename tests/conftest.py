@@ -80,6 +80,24 @@ def run_l10n(project: Path, *args: str, check: bool = False) -> subprocess.Compl
     return done
 
 
+def prepare_for_release(project: Path) -> None:
+    """The committed Spanish ui.po (the pages' own words) in place, then templates and PO files."""
+    ui_po = project / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    ui_po.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", ui_po)
+    run_l10n(project, "extract", check=True)
+    run_l10n(project, "update", check=True)
+
+
+def edit_entries(po_path: Path, change) -> None:
+    """Apply ``change`` to every active entry of a PO file, as a translator's editor would save it."""
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        if entry.msgid and not entry.obsolete:
+            change(entry)
+    catalog.save()
+
+
 def prepare(project: Path, locale: str = "es") -> None:
     """Templates and empty PO files, as a translator first receives them (no pretranslation)."""
     run_l10n(project, "extract", check=True)

@@ -12,7 +12,7 @@ from l10n.document import parse_document, read_document
 from l10n.errors import L10nError
 from l10n.segment import segment_document
 
-from conftest import prepare, CASES, SEEDS, fill_identity, run_l10n
+from conftest import prepare, prepare_for_release, CASES, SEEDS, fill_identity, run_l10n
 
 CHANGED_KEYS = re.compile(r"^(language|translationSource|translationSourceHash|translationStatus): .*\r?\n", re.M)
 
@@ -236,11 +236,7 @@ def test_release_blocks_a_reviewed_sheet_with_a_bidi_override(tmp_path):
     text = (SEEDS / "carfilzomib.md").read_text(encoding="utf-8").replace("Placeholder slot\n\n", "")
     (tmp_path / "seeds" / "carfilzomib.md").write_text(text, encoding="utf-8")
     (tmp_path / "l10n.toml").write_text('locales = ["es"]\n')
-    ui_po = tmp_path / "locales" / "es" / "LC_MESSAGES" / "ui.po"
-    ui_po.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", ui_po)
-    run_l10n(tmp_path, "extract", check=True)
-    run_l10n(tmp_path, "update", check=True)
+    prepare_for_release(tmp_path)
     po_path = tmp_path / "locales/es/LC_MESSAGES/carfilzomib.po"
     fill_identity(po_path)
     assert "carfilzomib: released" in run_l10n(tmp_path, "release", "--locale", "es", check=True).stdout

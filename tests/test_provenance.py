@@ -19,7 +19,7 @@ import pytest
 from l10n.approval import approve
 from l10n.provenance import MEMORY_EXACT, Policy, origin, status, tally
 
-from conftest import ROOT, SEEDS, run_l10n
+from conftest import ROOT, SEEDS, prepare_for_release, run_l10n
 
 
 def fp(text: str) -> str:
@@ -91,11 +91,7 @@ def mixed(tmp_path: Path) -> tuple[Path, dict[str, dict[str, int]]]:
     for slug in ("carfilzomib", "bortezomib"):
         shutil.copy(SEEDS / f"{slug}.md", tmp_path / "seeds")
     (tmp_path / "l10n.toml").write_text(CONFIG)
-    ui_po = _po(tmp_path, "ui")
-    ui_po.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", ui_po)
-    run_l10n(tmp_path, "extract", check=True)
-    run_l10n(tmp_path, "update", check=True)
+    prepare_for_release(tmp_path)
 
     def fill(slug: str, kinds: list[str]) -> None:
         catalog = polib.pofile(str(_po(tmp_path, slug)))

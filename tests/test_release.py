@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import ROOT, SEEDS, fill_identity, run_l10n
+from conftest import ROOT, SEEDS, edit_entries, fill_identity, prepare_for_release, run_l10n
 
 CONFIG = f"""\
 locales = ["es"]
@@ -39,11 +39,7 @@ def project(tmp_path: Path) -> Path:
         text = (SEEDS / f"{slug}.md").read_text(encoding="utf-8").replace("Placeholder slot\n\n", "")
         (tmp_path / "seeds" / f"{slug}.md").write_text(text, encoding="utf-8")
     (tmp_path / "l10n.toml").write_text(CONFIG)
-    ui_po = tmp_path / "locales" / "es" / "LC_MESSAGES" / "ui.po"
-    ui_po.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", ui_po)
-    run_l10n(tmp_path, "extract", check=True)
-    run_l10n(tmp_path, "update", check=True)
+    prepare_for_release(tmp_path)
     fill_identity(_po(tmp_path, "carfilzomib"))
     return tmp_path
 
@@ -234,11 +230,7 @@ def seeds(tmp_path: Path) -> Path:
     """The four seeds as they are (scaffolding line, mojibake and all), every string reviewed."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
     (tmp_path / "l10n.toml").write_text(CONFIG)
-    ui_po = _po(tmp_path, "ui")
-    ui_po.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "ui.po", ui_po)
-    run_l10n(tmp_path, "extract", check=True)
-    run_l10n(tmp_path, "update", check=True)
+    prepare_for_release(tmp_path)
     for slug in SEED_SLUGS:
         fill_identity(_po(tmp_path, slug))
     # The translator writes the mojibake'd link text correctly in the translation.
@@ -317,19 +309,12 @@ def test_an_acceptance_needs_who_and_why_and_a_stale_one_is_reported(seeds):
 # -- memory matches and approval -------------------------------------------------------------
 
 
-def _sign(po: Path, change) -> None:
-    catalog = polib.pofile(str(po))
-    for entry in catalog:
-        if entry.msgid and not entry.obsolete:
-            change(entry)
-    catalog.save()
-
 
 def test_exact_memory_matches_need_confirming_unless_configured(project):
     def from_memory(entry):
         entry.tcomment = f"l10n: memory exact from seeds/x.md [{hashlib.sha1(entry.msgstr.encode()).hexdigest()[:8]}]"
 
-    _sign(_po(project, "carfilzomib"), from_memory)
+    edit_entries(_po(project, "carfilzomib"), from_memory)
     done = run_l10n(project, "release", "--locale", "es")
     assert "filled from translation memory as reviewed and not confirmed" in done.stderr
     sheet = {s["slug"]: s for s in _manifest(project)["sheets"]}["carfilzomib"]

@@ -12,7 +12,7 @@ from l10n.checks import Problem
 from l10n.cli import EXIT_CHECK_ERRORS, EXIT_FAILED, EXIT_FUZZY_LEFT, EXIT_OK, EXIT_UNTRANSLATED_LEFT
 from l10n.stats import entry_status, entry_words, format_table, sheet_stats, stats_json
 
-from conftest import run_l10n
+from conftest import edit_entries, run_l10n
 
 
 def entry(msgstr="", fuzzy=False, tcomment="", previous=None, msgid="Take [one][1] daily, see {1}."):
@@ -95,13 +95,6 @@ def clean_sheets(project: Path) -> None:
         sheet.write_text(text)
 
 
-def edit(po: Path, change) -> None:
-    catalog = polib.pofile(str(po))
-    for item in catalog:
-        if item.msgid and not item.obsolete:
-            change(item)
-    catalog.save()
-
 
 def gate(project: Path) -> tuple[int, dict]:
     done = run_l10n(project, "check", "--locale", "es", "--format", "json")
@@ -121,14 +114,14 @@ def test_check_exit_codes_the_most_serious_wins(project: Path):
     assert sum(s["strings"]["untranslated"] for s in report["sheets"]) == sum(s["strings"]["total"] for s in report["sheets"])
 
     for po_file in (project / "locales/es/LC_MESSAGES").glob("*.po"):  # every string "reviewed" (English kept)
-        edit(po_file, lambda e: setattr(e, "msgstr", e.msgid))
+        edit_entries(po_file, lambda e: setattr(e, "msgstr", e.msgid))
     code, report = gate(project)
     assert code == EXIT_OK and {p["severity"] for p in report["problems"]} == {"warning"}
 
     def machine(e):
         if e.msgid == "Yes":
             e.msgstr, e.flags, e.tcomment = "Sí", ["fuzzy"], "l10n: machine apertium 3.8.3"
-    edit(po, machine)
+    edit_entries(po, machine)
     code, report = gate(project)
     assert code == EXIT_FUZZY_LEFT
     assert next(s for s in report["sheets"] if s["sheet"] == "carfilzomib")["strings"]["machine"] == 1
@@ -136,7 +129,7 @@ def test_check_exit_codes_the_most_serious_wins(project: Path):
     def lose_link(e):
         if e.msgid.startswith("Carfilzomib is also being studied"):
             e.msgstr = "El carfilzomib también se estudia en otros tipos de cáncer."
-    edit(po, lose_link)
+    edit_entries(po, lose_link)
     done = run_l10n(project, "check", "--locale", "es")
     assert done.returncode == EXIT_CHECK_ERRORS
     (error,) = [line for line in done.stderr.splitlines() if ": error [" in line]
