@@ -41,7 +41,7 @@ from typing import Callable, Mapping, Sequence
 from .engines import Engine, EngineError
 from . import drugnames
 from .errors import TranslationError
-from .masking import TOKEN, Masked, MaskError, Protection, mask, restore
+from .masking import TOKEN, Masked, MaskError, Protection, _match_case, mask, restore
 from .wordchoice import unglue
 
 __all__ = ["Request", "Draft", "Stages", "machine_drafts", "full_protection", "spanish_name",
@@ -234,6 +234,7 @@ def _plan(request: Request, stages: Stages) -> _Plan:
 def _failed_terms(plan: _Plan, text: str) -> set[str]:
     """The protected terms the draft did not keep (a name changed, a required translation missing)."""
     failed: set[str] = set()
+    plain = _plain(text)  # once a draft: it decomposes every character
     for literal, count in Counter(plan.found).items():
         key = literal.lower()
         value = plan.terms.get(key)
@@ -249,7 +250,6 @@ def _failed_terms(plan: _Plan, text: str) -> set[str]:
             if found < count:
                 failed.add(key)
         else:
-            plain = _plain(text)
             # The English word left as it is does not count ("cancer" is not "cáncer").
             forms = [m for m in _inflected(value).finditer(plain) if text[m.start() : m.end()].lower() != key]
             if len(forms) < count:
@@ -373,12 +373,6 @@ def _common_nouns(plan: _Plan, text: str) -> str:
                 out.append(lower)
         text = "".join(out) + text[last:]
     return text
-
-
-def _match_case(found: str, replacement: str) -> str:
-    if found[:1].isupper() and replacement[:1].islower():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
 
 
 def _translate(engine: Engine, pieces: list[str], cache, batch: int, totals, warnings, progress) -> dict[str, str]:

@@ -26,7 +26,6 @@ changed makes no engine calls.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,7 @@ from .document import read_document
 from .drafting import Request, Stages, full_protection, machine_drafts
 from .engines import Engine, EngineUnavailable, find_engine
 from .errors import ConfigError, L10nError, TranslationError
-from .glossary import Glossary, protection, read_glossary, sheet_terms
+from .glossary import Glossary, protection, read_glossary, sheet_names, sheet_terms
 from .masking import MaskError, mask, restore, same_markup
 from .memory import FUZZY_THRESHOLD, Memory, MemoryIndex, Unit
 from .segment import Segment, render, segment_document
@@ -144,9 +143,8 @@ def _generic_names(sheet: _Sheet, locale: str) -> frozenset[str]:
     """
     if not locale.lower().startswith("es"):
         return frozenset()
-    titles = [s.text for s in sheet.segments.values() if s.key == "front-matter/title"]
-    names = {re.sub(r"\s+-\s+NCI\s*$", "", t).strip().lower() for t in titles}
-    return frozenset(n for n in names if n)
+    drug = sheet_names(list(sheet.segments.values())).drug
+    return frozenset({drug.lower()} if drug else ())
 
 
 def _is_heading(segment: Segment | None) -> bool:

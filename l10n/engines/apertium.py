@@ -191,9 +191,7 @@ class ApertiumEngine(Engine):
             raise EngineError(f"apertium returned {len(outputs)} strings for {len(cleaned)}")
         if self.word_choice:
             outputs = [_POSSESSED.sub(lambda m: f"__{m.group(1).translate(_DIGITS)}__", o) for o in outputs]
-        if self.post_edit_on:
-            outputs = [post_edit(o, self.domain.rules) for o in outputs]
-        return outputs
+        return [self.post_edit(o) for o in outputs]
 
 
 def load(source: str, target: str) -> ApertiumEngine:
