@@ -983,10 +983,6 @@ def _is_pronunciation(term: str) -> bool:
         len(p) > 1 and p.isupper() for p in re.split(r"[- ]", term))
 
 
-def _spanish(entry: Entry) -> bool:
-    return entry.locale.lower().replace("_", "-").split("-")[0] == "es"
-
-
 def _name_problem(term: str, entry: Entry, generic: bool) -> str | None:
     """Why ``term`` (in the source) is not rightly in the translation, or None if it is.
 
@@ -1004,7 +1000,7 @@ def _name_problem(term: str, entry: Entry, generic: bool) -> str | None:
         return f"'{term}' is a pronunciation: keep it letter for letter, in the same case"
     if _occurs(term, entry.translation):
         return None
-    spanish = spanish_generic(term) if generic and _spanish(entry) else None
+    spanish = spanish_generic(term) if generic and _language(entry.locale) == "es" else None
     if spanish and is_acceptable(term, entry.translation):
         return None
     if spanish:

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 from . import __version__, workflow
 from .config import Config, load_config
 from .errors import ConfigError, L10nError
-from .files import remove_stale_temporaries
+from .files import os_reason, remove_stale_temporaries
 from .lock import ProjectLocked, project_lock
 
 __all__ = ["main", "COMMANDS", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_LOCKED"]
@@ -615,8 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output left: see run()
         raise
     except OSError as err:  # a file outside the per-sheet work (the lock, a TMX file...)
-        reason = err.strerror or str(err)
-        print(f"l10n: {err.filename or 'error'}: {reason[:1].lower()}{reason[1:]}", file=sys.stderr)
+        print(f"l10n: {err.filename or 'error'}: {os_reason(err)}", file=sys.stderr)
         return EXIT_FAILED
     except ConfigError as err:
         print(f"l10n: {err}", file=sys.stderr)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import L10nError
 
-__all__ = ["write_text_atomic", "read_text", "FileChangedError", "WriteError", "remove_stale_temporaries"]
+__all__ = ["write_text_atomic", "read_text", "FileChangedError", "WriteError", "remove_stale_temporaries", "os_reason"]
 
 
 class FileChangedError(L10nError):
@@ -78,7 +78,7 @@ def write_text_atomic(path: str | os.PathLike, text: str, durable: bool = True, 
     except FileNotFoundError:
         current = None
     except OSError as err:
-        raise WriteError(_reason(err), shown) from None
+        raise WriteError(os_reason(err), shown) from None
     if expected is not None:
         _check_unchanged(current, expected, shown)
     if current == data:
@@ -90,7 +90,7 @@ def write_text_atomic(path: str | os.PathLike, text: str, durable: bool = True, 
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             fd, tmp = _create_beside(path)
     except OSError as err:
-        raise WriteError(_reason(err), shown) from None
+        raise WriteError(os_reason(err), shown) from None
     try:
         try:
             view = memoryview(data)
@@ -111,14 +111,14 @@ def write_text_atomic(path: str | os.PathLike, text: str, durable: bool = True, 
         except FileNotFoundError:
             pass
         if isinstance(failure, OSError):
-            raise WriteError(_reason(failure), shown) from None
+            raise WriteError(os_reason(failure), shown) from None
         raise
     return True
 
 
-def _reason(err: OSError) -> str:
+def os_reason(err: OSError) -> str:
     """``no space left on device``: the system's words for an error, as a message (no path, no errno)."""
-    reason = err.strerror or os.strerror(err.errno or errno.EIO)
+    reason = err.strerror or (os.strerror(err.errno) if err.errno else str(err) or os.strerror(errno.EIO))
     return reason[:1].lower() + reason[1:]
 
 

@@ -39,10 +39,8 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from .errors import DocumentError
 
-__all__ = ["FORMATS", "detect_format", "load_metadata", "Member", "toml_members", "json_members",
+__all__ = ["detect_format", "load_metadata", "Member", "toml_members", "json_members",
            "format_toml_string", "format_key"]
-
-FORMATS = ("yaml", "toml", "json")
 
 
 class TOMLHandler(BaseHandler):

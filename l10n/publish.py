@@ -51,10 +51,6 @@ class Templates:
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
 
-    def speaks(self, message: str) -> bool:
-        """Whether the locale's ui catalog translates ``message`` (else the page uses English)."""
-        return self.translations.gettext(message) != message
-
 
 class Bilingual(str):
     """A value for a ui string, in the reader's language, with its English form beside it.

@@ -55,6 +55,7 @@ from .config import Config
 from .errors import CatalogError, L10nError
 from .files import read_text, write_text_atomic
 from .lock import ProjectLocked, project_lock
+from .provenance import active
 from .review import Row, SheetReview, sheet_review
 from .stats import FUZZY, STATUSES, read_sheets, entry_status
 
@@ -108,12 +109,8 @@ def entry_print(entry: polib.POEntry) -> str:
     return hashlib.sha1(_entry_text(entry).encode("utf-8")).hexdigest()[:16]
 
 
-def _active(catalog: polib.POFile) -> list[polib.POEntry]:
-    return [e for e in catalog if not e.obsolete and e.msgid]
-
-
 def _find(catalog: polib.POFile, wanted: str) -> polib.POEntry | None:
-    return next((e for e in _active(catalog) if entry_id(e) == wanted), None)
+    return next((e for e in active(catalog) if entry_id(e) == wanted), None)
 
 
 def replace_entry(text: str, path: str, wanted: str, new: polib.POEntry) -> str:
@@ -273,7 +270,7 @@ class Sheet:
 
 def _sheet(state) -> Sheet:
     review = sheet_review(state)
-    entries = _active(state.catalog)
+    entries = active(state.catalog)
     assert len(entries) == len(review.rows), "review rows follow the catalog's active entries"
     items = []
     for entry, row in zip(entries, review.rows):

@@ -108,9 +108,7 @@ def untouched(record: list, settings: str, inputs: list[Path], output: Path) -> 
     file): a file changed since is looked at again by the stage, which
     decides whether it needs the work (see ``l10n.workflow._update_sheet``).
     """
-    if len(record) != 4 or record[3] != settings or record[1] != stamp(output):
-        return False
-    return record[2] == [stamp(path) for path in inputs]
+    return inputs_untouched(record, settings, inputs) and record[1] == stamp(output)
 
 
 def inputs_untouched(record: list, settings: str, inputs: list[Path]) -> bool:

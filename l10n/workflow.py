@@ -22,7 +22,7 @@ from .catalog import (UpdateSummary, catalog_text, is_translated, new_catalog_te
 from .config import Config
 from .document import Document, parse_document, sheet_name_problem, sheet_slug, shown_name
 from .errors import ConfigError, L10nError
-from .files import FileChangedError, read_text, write_text_atomic
+from .files import FileChangedError, os_reason, read_text, write_text_atomic
 from .parallel import fork_map
 from .segment import Segment, segment_document
 from .state import SegmentCache, StageState, fingerprint, inputs_untouched, stamp, untouched
@@ -167,9 +167,7 @@ def _run(config: Config, stage: _Stage, sources: Sequence[Path], jobs: int | Non
         try:
             return stage.task(path, record)
         except OSError as err:  # a file that cannot be read (permissions, I/O error): this sheet only
-            reason = err.strerror or str(err)
-            return SheetResult(path.stem, problems=[L10nError(reason[:1].lower() + reason[1:],
-                                                              err.filename or config.display(path))])
+            return SheetResult(path.stem, problems=[L10nError(os_reason(err), err.filename or config.display(path))])
 
     _collect(report, state, stage, fork_map(job, sources, jobs), progress, len(sources))
     state.save()
@@ -197,13 +195,10 @@ def _collect(report: Report, state: StageState, stage: _Stage, results: Iterable
     cache.store(rows)
 
 
-def _unchanged(record: list | None, print_: str, output: Path, owns_output: bool = True) -> bool:
-    """Same inputs as last time, and the output as written then (or, when the
-    stage does not own it, a translator's PO file, merely still there)."""
+def _unchanged(record: list | None, print_: str, output: Path) -> bool:
+    """Same inputs as last time, and the output as written then."""
     if not record or record[0] != print_:
         return False
-    if not owns_output:
-        return output.exists()
     written = stamp(output)
     return written is not None and record[1] == written
 
@@ -306,7 +301,8 @@ def _update_sheet(config: Config, locale: str, settings: str, path: Path, record
             # which English it was merged with, so a PO file put back from
             # before the last update (an older copy, a lost race) is merged
             # again whatever the record says.
-            if old_text is not None and _unchanged(record, print_, target, owns_output=False) \
+            # (The PO file itself is the translator's: read above, it need only be there.)
+            if old_text is not None and record and record[0] == print_ \
                     and source_hash(old_text) == template.metadata["X-Source-SHA256"]:
                 result.fingerprint = print_
                 result.totals["unchanged"] += 1
