@@ -162,6 +162,11 @@ class Entry:
         return _match_numbers(self.source, self.translation, self.locale)
 
     @cached_property
+    def balance(self) -> "_Balance | None":
+        """Numbers in digits and words on both sides (see :func:`_number_balance`): read once for two checks."""
+        return _number_balance(self)
+
+    @cached_property
     def frequencies(self) -> tuple[list, list] | None:
         """(the source's, the translation's) frequencies; None where the check does not apply."""
         language = _language(self.locale)
@@ -480,7 +485,7 @@ def check_numbers(entry: Entry) -> Iterator[str]:
     """Every number of the source, same value, in the language's way of writing it."""
     found = entry.numbers
     if not found.ok:
-        balance = _number_balance(entry)
+        balance = entry.balance
         if balance is not None and not balance.missing and not balance.extra:
             return  # "four" became "4", or "4" became "cuatro": the same numbers
         lost = ", ".join(found.missing)
@@ -731,7 +736,7 @@ def check_number_words(entry: Entry) -> Iterator[str]:
     Digits and words are compared by value: "four" may become "4", "4" may
     become "cuatro", but "at least four" may not become "al menos tres".
     """
-    balance = _number_balance(entry)
+    balance = entry.balance
     if balance is None:
         return
     source_spans, target_spans = [], []

@@ -58,7 +58,7 @@ from .document import Document, parse_document, read_document
 from .errors import L10nError
 from .links import ENGLISH, KEPT, LOCALIZED, load_link_rules
 from .approval import approval
-from .provenance import Policy, active, policy_for, status, tally
+from .provenance import FUZZY, Policy, Tally, active, policy_for, status, tally
 from .publish import load_templates, publish_sheet
 from .segment import Segment, segment_document
 from .stats import project_terms
@@ -403,14 +403,13 @@ def _manifest(locale: str, draft: bool, sheets: Sequence[SheetRelease], ui: Mapp
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _counts(catalog: polib.POFile, built: SheetBuild, policy: Policy) -> dict[str, int]:
-    counted = tally(catalog, policy)
+def _counts(counted: Tally, built: SheetBuild) -> dict[str, int]:
     counts = {
         "strings": counted.total,
         "reviewed": counted.statuses["reviewed"],
         "approved": counted.approved,
         "memory-exact": counted.statuses["memory-exact"],
-        "fuzzy": sum(counted.statuses[s] for s in ("machine", "memory", "changed")),
+        "fuzzy": sum(counted.statuses[s] for s in FUZZY),
         "untranslated": counted.statuses["untranslated"],
     }
     counts.update({f"segments-{k}": v for k, v in sorted(built.counts.items()) if v})
@@ -540,7 +539,7 @@ def _one_sheet(config: Config, locale: str, path: Path, templates, rules, terms,
         source_sha256=doc.sha256,
         translation=config.display(po_path),
         translation_sha256=_file_hash(po_path),
-        counts=_counts(catalog, built, policy) | {"warnings": warnings},
+        counts=_counts(counted, built) | {"warnings": warnings},
         links={k: links[k] for k in (LOCALIZED, ENGLISH, KEPT) if published},
         provenance=dict(counted.origins),
         reasons=tuple(str(r) for r in reasons),
