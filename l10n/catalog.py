@@ -15,6 +15,7 @@ Provenance a person or a later stage writes in an entry's translator comments
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from datetime import datetime, timezone
@@ -412,8 +413,9 @@ def catalog_text(catalog: polib.POFile) -> str:
     return pofile.serialize(catalog)
 
 
-# How many times a write re-reads a file saved meanwhile and makes its changes again.
-_WRITE_ATTEMPTS = 3
+# How many times a write re-reads a file saved meanwhile and makes its changes
+# again before it gives up on that file (and says so); update's merge uses it too.
+SAVE_RACE_ATTEMPTS = 3
 
 
 def write_catalog(catalog: polib.POFile, path: str | os.PathLike, display: str | None = None) -> bool:
@@ -430,21 +432,23 @@ def write_catalog(catalog: polib.POFile, path: str | os.PathLike, display: str |
     text_read = getattr(catalog, "text_read", None)
     if text_read is None:
         return write_text_atomic(path, catalog_text(catalog), display=shown)
-    for attempt in range(_WRITE_ATTEMPTS):
+    for attempt in range(SAVE_RACE_ATTEMPTS):
         try:
             return write_text_atomic(path, catalog_text(catalog), expected=text_read, display=shown)
         except FileChangedError:
-            if attempt == _WRITE_ATTEMPTS - 1:
+            if attempt == SAVE_RACE_ATTEMPTS - 1:
                 raise
             saved = read_catalog(path, shown)
             catalog = redo_changes(parse_catalog(text_read, shown), catalog, saved)
             text_read = saved.text_read
 
 
+# What a person or l10n changes in an entry: compared, and copied over, field by field.
+_WORK_FIELDS = ("msgstr", "msgstr_plural", "flags", "tcomment", "previous_msgid", "previous_msgctxt")
+
+
 def _work(entry: polib.POEntry) -> tuple:
-    """What a person or l10n changes in an entry."""
-    return (entry.msgstr, entry.msgstr_plural, entry.flags, entry.tcomment, entry.previous_msgid,
-            entry.previous_msgctxt)
+    return tuple(getattr(entry, name) for name in _WORK_FIELDS)
 
 
 def redo_changes(read: polib.POFile, changed: polib.POFile, saved: polib.POFile) -> polib.POFile:
@@ -463,10 +467,6 @@ def redo_changes(read: polib.POFile, changed: polib.POFile, saved: polib.POFile)
         was, target = before.get(key), now.get(key)
         if was is None or target is None or _work(was) == _work(entry) or _work(target) != _work(was):
             continue
-        target.msgstr = entry.msgstr
-        target.msgstr_plural = dict(entry.msgstr_plural)
-        target.flags = list(entry.flags)
-        target.tcomment = entry.tcomment
-        target.previous_msgid = entry.previous_msgid
-        target.previous_msgctxt = entry.previous_msgctxt
+        for name in _WORK_FIELDS:  # copy.copy: the flag list and plural dict are not shared
+            setattr(target, name, copy.copy(getattr(entry, name)))
     return saved

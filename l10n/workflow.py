@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .build import OUTCOMES, build_sheet
-from .catalog import (UpdateSummary, catalog_text, is_translated, new_catalog_text, parse_catalog, source_hash,
+from .catalog import (SAVE_RACE_ATTEMPTS, UpdateSummary, catalog_text, is_translated, new_catalog_text, parse_catalog, source_hash,
                       template_for, update_catalog)
 from .config import Config
 from .document import Document, parse_document, sheet_name_problem, sheet_slug, shown_name
@@ -255,11 +255,6 @@ def extract(config: Config, sources: Sequence[Path], progress=None, jobs: int | 
 # -- update ----------------------------------------------------------------------
 
 
-# How many times update re-reads and merges again a PO file that someone saved
-# while it was merging before it gives up on that sheet (and says so).
-_MERGE_ATTEMPTS = 3
-
-
 def _update_sheet(config: Config, locale: str, settings: str, path: Path, record: list | None) -> SheetResult:
     slug = path.stem
     template_path = config.template_path(slug)
@@ -290,7 +285,7 @@ def _update_sheet(config: Config, locale: str, settings: str, path: Path, record
         write_text_atomic(template_path, template_text, durable=False, display=config.display(template_path))
         result.totals["sheets"] += 1
         print_ = fingerprint("update", locale, template_text)
-        for attempt in range(_MERGE_ATTEMPTS):
+        for attempt in range(SAVE_RACE_ATTEMPTS):
             try:
                 old_text = read_text(target, shown)
             except FileNotFoundError:
@@ -324,7 +319,7 @@ def _update_sheet(config: Config, locale: str, settings: str, path: Path, record
                                             expected=old_text or "", display=shown)
                 break
             except FileChangedError:
-                if attempt == _MERGE_ATTEMPTS - 1:
+                if attempt == SAVE_RACE_ATTEMPTS - 1:
                     raise
     except L10nError as err:
         return SheetResult(slug, problems=[err], output=target)
