@@ -19,10 +19,11 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Iterator
 
 from .errors import L10nError
 
-__all__ = ["write_text_atomic", "read_text", "FileChangedError", "WriteError", "remove_stale_temporaries", "os_reason"]
+__all__ = ["write_text_atomic", "read_text", "FileChangedError", "WriteError", "remove_stale_temporaries", "os_reason", "tsv_rows"]
 
 
 class FileChangedError(L10nError):
@@ -191,3 +192,27 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
+
+
+def tsv_rows(text: str, path: str, columns: tuple[str, ...], error: type) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, stripped cells)`` of a tab-separated data file that starts with ``columns`` as its header.
+
+    Blank lines and ``#`` comments are skipped; a wrong header, a row with
+    another number of cells or a file with no header raises ``error`` (an
+    :class:`~l10n.errors.L10nError` subclass) at its line.
+    """
+    header = False
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in raw.split("\t")]
+        if not header:
+            if tuple(c.lower() for c in cells) != columns:
+                raise error(f"the first row must be the header {' | '.join(columns)} (tab-separated)", path, number)
+            header = True
+            continue
+        if len(cells) != len(columns):
+            raise error(f"{len(cells)} tab-separated cells; expected {len(columns)} ({', '.join(columns)})", path, number)
+        yield number, cells
+    if not header:
+        raise error(f"empty file: expected the header {' | '.join(columns)}", path)

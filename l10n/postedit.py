@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .errors import L10nError
+from .files import tsv_rows
 from .wordchoice import unglue
 
 __all__ = ["Rule", "PostEditError", "parse_post_edit", "post_edit", "COLUMNS"]
@@ -55,19 +56,8 @@ def parse_post_edit(text: str, path: str) -> list[Rule]:
     'células cancerosas'
     """
     rules: list[Rule] = []
-    header = False
-    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        cells = raw.split("\t")
-        if not header:
-            if tuple(c.strip().lower() for c in cells) != COLUMNS:
-                raise PostEditError(f"the first row must be the header {' | '.join(COLUMNS)} (tab-separated)", path, number)
-            header = True
-            continue
-        if len(cells) != len(COLUMNS):
-            raise PostEditError(f"{len(cells)} tab-separated cells; expected {len(COLUMNS)} ({', '.join(COLUMNS)})", path, number)
-        pattern, replacement, example, expect, reason = (c.strip() for c in cells)
+    for number, cells in tsv_rows(text, path, COLUMNS, PostEditError):
+        pattern, replacement, example, expect, reason = cells
         if not pattern:
             raise PostEditError("the pattern is empty", path, number)
         if not reason:
@@ -78,8 +68,6 @@ def parse_post_edit(text: str, path: str) -> list[Rule]:
         except (re.error, IndexError) as err:
             raise PostEditError(f"bad pattern or replacement: {err}", path, number) from None
         rules.append(Rule(compiled, replacement, example, expect, reason, number))
-    if not header:
-        raise PostEditError(f"empty file: expected the header {' | '.join(COLUMNS)}", path)
     return rules
 
 

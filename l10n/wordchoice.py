@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .errors import L10nError
+from .files import tsv_rows
 
 __all__ = ["Choice", "WordChoiceError", "parse_word_choice", "choose", "unglue", "BLANK", "COLUMNS"]
 
@@ -87,18 +88,7 @@ def parse_word_choice(text: str, path: str) -> list[Choice]:
     """
     choices: list[Choice] = []
     seen: dict[tuple, int] = {}
-    header = False
-    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in raw.split("\t")]
-        if not header:
-            if tuple(c.lower() for c in cells) != COLUMNS:
-                raise WordChoiceError(f"the first row must be the header {' | '.join(COLUMNS)} (tab-separated)", path, number)
-            header = True
-            continue
-        if len(cells) != len(COLUMNS):
-            raise WordChoiceError(f"{len(cells)} tab-separated cells; expected {len(COLUMNS)} ({', '.join(COLUMNS)})", path, number)
+    for number, cells in tsv_rows(text, path, COLUMNS, WordChoiceError):
         english, spanish, example, expect, reason = cells
         source = _ANALYSIS.match(english)
         if not source or not source.group(3):
@@ -118,8 +108,6 @@ def parse_word_choice(text: str, path: str) -> list[Choice]:
             raise WordChoiceError(f"{english!r} is listed twice (first at line {seen[key]})", path, number)
         seen[key] = number
         choices.append(Choice(key[0], key[1], unknown, target, target_tags, example, expect, reason, number))
-    if not header:
-        raise WordChoiceError(f"empty file: expected the header {' | '.join(COLUMNS)}", path)
     return choices
 
 
